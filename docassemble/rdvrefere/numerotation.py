@@ -96,7 +96,7 @@ def nom_de_fichier(numero: int, libelle: str) -> str:
     label = libelle_ascii(libelle)
     if len(label) > place:
         coupe = label[:place]
-        if "_" in coupe[place // 2:]:
+        if label[place] != "_" and "_" in coupe[place // 2:]:
             coupe = coupe[: coupe.rindex("_")]
         label = coupe.strip("_-")
     return f"{prefixe}{label}.pdf"

@@ -1,0 +1,85 @@
+"""The one function that numbers the pièces, and the names it derives."""
+
+import re
+
+import pytest
+
+from docassemble.rdvrefere.dossier import dossier_depuis_donnees
+from docassemble.rdvrefere.numerotation import LONGUEUR_MAX_NOM, libelle_ascii, nom_de_fichier, numeroter, piece_de
+from dossiers import donnees
+
+
+@pytest.fixture
+def dossier(tmp_path):
+    return dossier_depuis_donnees(donnees(tmp_path), tmp_path)
+
+
+def test_order_identity_situation_attempts_demarches_urgency_others(dossier):
+    pieces = numeroter(dossier)
+    assert [p.numero for p in pieces] == list(range(1, len(pieces) + 1))
+    assert [p.categorie for p in pieces] == ["identite", "sejour", "tentatives", "tentatives", "tentatives",
+                                              "demarche", "urgence"]
+
+
+def test_attempts_of_one_week_form_one_serie_with_an_index(dossier):
+    pieces = numeroter(dossier)
+    semaine = pieces[2]
+    assert semaine.sources == ("tentatives[1]", "tentatives[2]")
+    assert semaine.libelle == "Captures d'écran des tentatives de la semaine du 5 octobre 2026"
+    assert [e.description.split(" :")[0] for e in semaine.serie] == [
+        "Tentative du lundi 5 octobre 2026 à 9 h 00", "Tentative du mercredi 7 octobre 2026 à 14 h 30"]
+    assert pieces[3].serie == () and pieces[3].libelle.startswith("Capture d'écran de la tentative du 14 octobre")
+    assert piece_de(pieces, "tentatives[2]").numero == 3 and piece_de(pieces, "tentatives[4]").numero == 5
+
+
+def test_one_piece_per_attempt_on_request(dossier):
+    pieces = numeroter(dossier, regroupement="tentative")
+    assert [p.sources for p in pieces if p.categorie == "tentatives"] == [
+        ("tentatives[1]",), ("tentatives[2]",), ("tentatives[3]",), ("tentatives[4]",)]
+
+
+def test_derived_names_agree(dossier):
+    for piece in numeroter(dossier):
+        assert piece.nom_fichier.startswith(f"{piece.numero:02d}_")
+        assert piece.tampon == f"Pièce n° {piece.numero}" and piece.reference == f"pièce n° {piece.numero}"
+        assert piece.nom_telerecours + ".pdf" == piece.nom_fichier
+
+
+def test_the_registered_letter_goes_in_the_acte_attaque_slot(dossier):
+    (acte,) = [p for p in numeroter(dossier) if p.acte_attaque]
+    assert acte.categorie == "demarche" and acte.libelle.startswith("Lettre recommandée")
+
+
+def test_without_demarche_the_first_attempts_prove_the_absence_of_decision(tmp_path):
+    dossier = dossier_depuis_donnees(donnees(tmp_path, demarches=[]), tmp_path)
+    (acte,) = [p for p in numeroter(dossier) if p.acte_attaque]
+    assert acte.sources[0] == "tentatives[1]"
+
+
+def test_reordering_renumbers_everything(dossier):
+    dossier.pieces.reverse()
+    dossier.pieces[0].categorie = "identite"
+    dossier.pieces[1].categorie = "autre"
+    pieces = numeroter(dossier)
+    assert pieces[0].libelle == "Titre de séjour" and pieces[-1].libelle == "Passeport"
+    assert pieces[-1].nom_fichier.startswith(f"{len(pieces):02d}_")
+
+
+@pytest.mark.parametrize("libelle, attendu", [
+    ("Capture d'écran du 1er août", "07_Capture_d_ecran_du_1er_aout.pdf"),
+    ("Bulletins 50 % & 3/4 du cœur. Fin.", "07_Bulletins_50_3_4_du_coeur_Fin.pdf"),
+    ("  ", "07_Piece.pdf"),
+])
+def test_file_names_are_plain_ascii(libelle, attendu):
+    assert nom_de_fichier(7, libelle) == attendu
+
+
+def test_long_labels_are_cut_at_a_word_within_80_characters():
+    libelle = "Attestation " + "très longue " * 20
+    nom = nom_de_fichier(12, libelle)
+    assert len(nom.removesuffix(".pdf")) <= LONGUEUR_MAX_NOM
+    assert re.fullmatch(r"12_[A-Za-z0-9_-]+\.pdf", nom) and not nom.endswith("_.pdf")
+    coupe = nom.removesuffix(".pdf")[3:]
+    entier = libelle_ascii(libelle)
+    assert entier.startswith(coupe) and entier[len(coupe)] == "_"  # a whole word was kept
+    assert nom_de_fichier(3, "Attestation_" + "x" * 200).startswith("03_Attestation_xxx")
