@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .juridictions import Juridiction
 from .numerotation import Piece
 
-__all__ = ["Etape", "etapes_du_depot", "guide_en_texte", "guide_en_markdown"]
+__all__ = ["Etape", "etapes_du_depot", "guide_en_texte"]
 
 ADRESSE = "https://citoyens.telerecours.fr"
 
@@ -73,10 +73,3 @@ def guide_en_texte(etapes: list[Etape]) -> str:
         blocs += [etape.titre.upper(), *[f"  - {ligne}" for ligne in etape.lignes], ""]
     return "\n".join(blocs)
 
-
-def guide_en_markdown(etapes: list[Etape]) -> str:
-    """Markdown for the interview's download screen (lines are escaped by the caller if needed)."""
-    blocs = []
-    for etape in etapes:
-        blocs += [f"#### {etape.titre}", "", *[f"* {ligne}" for ligne in etape.lignes], ""]
-    return "\n".join(blocs)

@@ -10,6 +10,7 @@ weeks (ISO weeks here, Monday to Sunday), not screenshots.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import date_longue
@@ -17,7 +18,7 @@ from .dossier import Tentative
 from .problemes import Probleme
 
 __all__ = ["SEMAINES_REQUISES", "SEMAINES_CONSEILLEES", "BilanTentatives", "bilan_des_tentatives",
-           "regle_des_tentatives", "lundi", "tentatives_triees"]
+           "bilan_des_dates", "regle_des_tentatives", "lundi", "tentatives_triees"]
 
 SEMAINES_REQUISES = 2     # « pas effectuées la même semaine »: below, the requête will fail
 SEMAINES_CONSEILLEES = 3  # what granted orders usually rest on
@@ -67,8 +68,14 @@ class BilanTentatives:
         return texte + " C'est suffisant."
 
 
+def bilan_des_dates(dates: Iterable[dt.date]) -> BilanTentatives:
+    """The summary from the attempts' dates alone (the interview, while attempts are entered)."""
+    dates = list(dates)
+    return BilanTentatives(len(dates), tuple(sorted({lundi(jour) for jour in dates})))
+
+
 def bilan_des_tentatives(tentatives: list[Tentative]) -> BilanTentatives:
-    return BilanTentatives(len(tentatives), tuple(sorted({lundi(t.date) for t in tentatives})))
+    return bilan_des_dates(t.date for t in tentatives)
 
 
 def regle_des_tentatives(tentatives: list[Tentative], *, date_naissance: dt.date | None,
