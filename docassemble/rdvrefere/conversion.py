@@ -1,0 +1,516 @@
+"""From the user's uploads to the PDF of each pièce: check, convert, stamp, keep under the size cap.
+
+Plain Python, no docassemble import (the docassemble layer hands plain paths down).
+
+Rules implemented here:
+- one pièce, one PDF file (CJA R. 414-5, décret n° 2020-1245): ``convertir_en_pdf`` writes all
+  the files of a pièce, in order, into one PDF; a « série homogène » may get an index page
+  (``page_de_garde``) listing what it holds;
+- Télérecours citoyens takes PDF and word-processing files, not images (CAA Versailles,
+  « Télérecours citoyens – en pratique »): everything becomes PDF;
+- 32 Mo at most per file on the portal: ``Limites.taille_max_fichier`` keeps a margin, and
+  ``ajuster_taille`` recompresses images before refusing.
+
+Every refusal is a ``FichierRefuse`` whose French message names the file and the pièce and
+says what to do. Inputs are only ever read; outputs appear complete or not at all.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from PIL import Image
+
+from . import images
+from .bureautique import ConversionEchouee, convertir_documents
+from .tampon import attribut_herite, police, tamponner
+from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACCEPTES, GENRES_IMAGE, GENRES_TEXTE,
+                             categorie, description, detecter, pages_declarees)
+
+__all__ = [
+    "Limites", "FichierRefuse", "InfoFichier", "examiner_fichier", "convertir_en_pdf",
+    "tamponner", "ajuster_taille", "GENRES_ACCEPTES", "TYPES_ACCEPTES", "EXTENSIONS_ACCEPTEES",
+]
+
+TYPES_ACCEPTES = ("un PDF, une photo ou une capture d'écran (JPEG, PNG, HEIC, WebP, GIF, TIFF), "
+                  "ou un document texte (Word .docx ou .doc, OpenDocument .odt, RTF)")
+EXTENSIONS_ACCEPTEES = tuple(EXTENSIONS)     # for the upload widget's « accept » list
+_MIO = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limites:
+    """Settings, with defaults from the portal's rules (see telerecours-citoyens.md)."""
+    taille_max_fichier: int = 30 * _MIO   # bytes per output file; the portal takes 32 Mo
+    nombre_max_fichiers: int = 99         # whole deposit [unconfirmed], checked by the bundle
+    pixels_max: int = 80_000_000          # refuse decompression bombs before decoding
+    delai_conversion: float = 120.0       # seconds for LibreOffice on one pièce's documents
+
+
+class FichierRefuse(Exception):
+    """A file that cannot become (part of) a pièce.
+
+    ``fichier``: its path; ``piece``: e.g. « pièce n° 3 », or a label, or ''; ``message``: a
+    complete French sentence naming the file and the pièce, ready to show; ``motif``: a short
+    code for programs ('introuvable', 'vide', 'type', 'extension', 'mot_de_passe',
+    'endommage', 'trop_grande', 'conversion', 'taille'). Picklable (background tasks)."""
+
+    def __init__(self, message: str, fichier: Path, piece: str = "", motif: str = ""):
+        super().__init__(message, str(fichier), piece, motif)
+        self.message, self.fichier, self.piece, self.motif = message, Path(fichier), piece, motif
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class InfoFichier:
+    chemin: Path
+    genre: str     # 'pdf','jpeg','png','webp','gif','tiff','heif','docx','odt','rtf','doc'
+    pages: int     # pages it will produce (images: printed frames); for word-processing files
+                   # the count their metadata declares, 0 when unknown before conversion
+
+
+def _le_fichier(nom: str, piece: str) -> str:
+    return f"Le fichier « {nom} »" + (f" ({piece})" if piece else "")
+
+
+def _refus(chemin: Path, nom: str, piece: str, motif: str, suite: str) -> FichierRefuse:
+    return FichierRefuse(f"{_le_fichier(nom, piece)} {suite}", fichier=chemin, piece=piece, motif=motif)
+
+
+def _mo(octets: int) -> str:
+    valeur = octets / _MIO
+    texte = f"{valeur:.1f}" if valeur < 100 else f"{valeur:.0f}"
+    return texte.removesuffix(".0").replace(".", ",") + " Mo"
+
+
+# -- PDF reading ----------------------------------------------------------------------------
+
+class _PdfIllisible(Exception):
+    pass
+
+
+def _ouvrir_pdf(chemin: Path) -> pikepdf.Pdf:
+    """Open a PDF and read every page; raises pikepdf.PasswordError or _PdfIllisible.
+    A PDF with only an owner password opens like any other (qpdf ignores restrictions)."""
+    with open(chemin, "rb") as f:
+        f.seek(max(0, os.path.getsize(chemin) - 1024))
+        if b"%%EOF" not in f.read():
+            # readers require %%EOF in the last 1024 bytes; its absence means a cut download
+            raise _PdfIllisible("incomplet")
+    try:
+        doc = pikepdf.open(chemin)
+    except pikepdf.PasswordError:
+        raise
+    except (pikepdf.PdfError, OSError, ValueError, RuntimeError) as e:
+        raise _PdfIllisible(str(e)) from e
+    try:
+        if len(doc.pages) == 0:
+            raise _PdfIllisible("aucune page")
+        for page in doc.pages:
+            _lire_page(page)
+    except _PdfIllisible:
+        doc.close()
+        raise
+    except Exception as e:   # qpdf raises PdfError, RuntimeError, KeyError on broken objects
+        doc.close()
+        raise _PdfIllisible(str(e)) from e
+    return doc
+
+
+def _lire_page(page: pikepdf.Page) -> None:
+    obj = page.obj
+    if "/Contents" in obj.keys():
+        contenus = obj.get("/Contents")
+        flux = list(contenus) if isinstance(contenus, pikepdf.Array) else [contenus]
+        for s in flux:
+            if not isinstance(s, pikepdf.Stream):
+                raise _PdfIllisible("contenu de page manquant")
+            s.read_bytes()
+    ressources = attribut_herite(obj, "/Resources")
+    for xobjet in (ressources.get("/XObject", {}) if isinstance(ressources, pikepdf.Dictionary) else {}).values():
+        if not isinstance(xobjet, pikepdf.Stream):
+            raise _PdfIllisible("image ou objet de page manquant")
+        xobjet.read_raw_bytes()
+
+
+def _aplatir_formulaires(doc: pikepdf.Pdf) -> None:
+    """Filled form fields and visible annotations become plain page content, so what the
+    court sees is what the user saw (copied pages lose the document's form dictionary)."""
+    if not any("/Annots" in page.obj for page in doc.pages):
+        return
+    with contextlib.suppress(Exception):     # best effort: an odd form stays as it is
+        if "/AcroForm" in doc.Root:
+            doc.generate_appearance_streams()
+        doc.flatten_annotations("screen")
+
+
+# -- checking one upload ----------------------------------------------------------------------
+
+def examiner_fichier(chemin: Path, *, piece: str = "", limites: Limites = Limites(),
+                     nom: str | None = None) -> InfoFichier:
+    """Fast check of one upload, to run when it arrives. Refuses (``FichierRefuse``) an empty,
+    truncated or corrupt file, a password-protected PDF, content that does not match the
+    extension, an unsupported type, an image over ``limites.pixels_max`` (from its header,
+    before decoding). Accepts PDFs with only an owner password. Only reads the file.
+    ``nom``: the name to show, when ``chemin`` is a storage name (docassemble uploads)."""
+    chemin = Path(chemin)
+    nom = nom or chemin.name
+
+    def refus(motif: str, suite: str) -> FichierRefuse:
+        return _refus(chemin, nom, piece, motif, suite)
+
+    if not chemin.is_file():
+        raise refus("introuvable", "est introuvable : déposez-le à nouveau.")
+    if chemin.stat().st_size == 0:
+        raise refus("vide", "est vide (0 octet) : l'envoi a sans doute échoué. Déposez-le à nouveau.")
+
+    detection = detecter(chemin)
+    genre = detection.genre
+    extension = Path(nom).suffix.lower() or chemin.suffix.lower()
+    annonce = EXTENSIONS.get(extension)
+    if detection.endommage and categorie(annonce) == "texte":
+        raise refus("endommage", f"devrait être {description(annonce)} mais il est endommagé ou "
+                                 "incomplet : ouvrez-le pour vérifier, puis déposez une copie complète.")
+    # Images of one format under another's extension are common (messaging apps, phones)
+    # and harmless: only a change of category (PDF, image, document) is refused.
+    if annonce and categorie(annonce) != categorie(genre):
+        if genre in GENRES_ACCEPTES:
+            vrai_nom = Path(nom).with_suffix(EXTENSION_USUELLE[genre]).name
+            raise refus("extension", f"porte l'extension {extension} mais contient en réalité "
+                                     f"{description(genre)}. Vérifiez qu'il s'agit du bon fichier ; si oui, "
+                                     f"renommez-le « {vrai_nom} » et déposez-le à nouveau.")
+        raise refus("extension", f"porte l'extension {extension} mais contient en réalité "
+                                 f"{description(genre)}, qui n'est pas accepté. Déposez {TYPES_ACCEPTES}.")
+    if genre == "office_chiffre":
+        raise refus("mot_de_passe", "est protégé par un mot de passe : ouvrez-le, enregistrez-le sans "
+                                    "mot de passe ou en PDF, puis déposez la copie.")
+    if genre not in GENRES_ACCEPTES:
+        conseil = f" Pour ce fichier : {CONSEILS[genre]}." if genre in CONSEILS else ""
+        raise refus("type", f"est {description(genre)} : ce type de fichier n'est pas accepté. "
+                            f"Déposez {TYPES_ACCEPTES}.{conseil}")
+
+    if genre == "pdf":
+        with _ouvrir_pdf_ou_refuser(chemin, nom, piece) as doc:
+            return InfoFichier(chemin, genre, len(doc.pages))
+    if genre in GENRES_IMAGE:
+        try:
+            return InfoFichier(chemin, genre, images.verifier(chemin, limites.pixels_max))
+        except images.ImageTropGrande as e:
+            raise _refus_trop_grande(chemin, nom, piece, e, limites) from None
+        except images.ImageIllisible:
+            raise _refus_image_illisible(chemin, nom, piece, genre) from None
+    _verifier_document(chemin, genre, refus)
+    return InfoFichier(chemin, genre, pages_declarees(chemin, genre))
+
+
+def _ouvrir_pdf_ou_refuser(chemin: Path, nom: str, piece: str) -> pikepdf.Pdf:
+    try:
+        return _ouvrir_pdf(chemin)
+    except pikepdf.PasswordError:
+        raise _refus(chemin, nom, piece, "mot_de_passe",
+                     "est protégé par un mot de passe : ouvrez-le, imprimez-le en PDF sans mot de passe, "
+                     "puis déposez la copie.") from None
+    except _PdfIllisible as e:
+        if str(e) == "aucune page":
+            raise _refus(chemin, nom, piece, "endommage",
+                         "est un PDF qui ne contient aucune page : déposez le bon fichier.") from None
+        raise _refus(chemin, nom, piece, "endommage",
+                     "est un PDF endommagé ou incomplet (l'envoi a peut-être été interrompu) : il ne peut pas "
+                     "être lu. Ouvrez-le pour vérifier, puis déposez une copie complète.") from None
+
+
+def _refus_trop_grande(chemin, nom, piece, e: images.ImageTropGrande, limites: Limites) -> FichierRefuse:
+    if e.largeur:
+        taille = f" ({e.largeur} × {e.hauteur} pixels, soit {_millions(e.pixels)} de pixels)"
+    elif e.pixels:
+        taille = f" ({_millions(e.pixels)} de pixels)"
+    else:
+        taille = ""
+    return _refus(chemin, nom, piece, "trop_grande",
+                  f"est une image trop grande{taille} : au plus {_millions(limites.pixels_max)} de pixels. "
+                  "Réduisez sa taille ou faites-en une capture d'écran, puis déposez-la à nouveau.")
+
+
+def _refus_image_illisible(chemin: Path, nom: str, piece: str, genre: str) -> FichierRefuse:
+    return _refus(chemin, nom, piece, "endommage",
+                  f"est {description(genre)} endommagée ou incomplète (l'envoi a peut-être été interrompu) : "
+                  "elle ne peut pas être lue. Déposez-la à nouveau.")
+
+
+def _millions(n: int) -> str:
+    return f"{n / 1_000_000:.0f} millions" if n >= 2_000_000 else f"{n / 1_000_000:.1f} million".replace(".", ",")
+
+
+def _verifier_document(chemin: Path, genre: str, refus) -> None:
+    """Container-level check of word-processing files (the full check is the conversion)."""
+    endommage = False
+    if genre in ("docx", "odt"):
+        import zipfile
+        try:
+            with zipfile.ZipFile(chemin) as z:
+                endommage = z.testzip() is not None
+        except (zipfile.BadZipFile, OSError, EOFError):
+            endommage = True
+    elif genre == "rtf":
+        with open(chemin, "rb") as f:
+            f.seek(max(0, os.path.getsize(chemin) - 256))
+            endommage = not f.read().rstrip(b"\x00\r\n\t ").endswith(b"}")   # cut before its last brace
+    if endommage:
+        raise refus("endommage", f"est {description(genre)} endommagé ou incomplet (l'envoi a peut-être été "
+                                 "interrompu) : ouvrez-le pour vérifier, puis déposez une copie complète.")
+
+
+# -- converting a pièce -----------------------------------------------------------------------
+
+def convertir_en_pdf(fichiers: Sequence[Path], destination: Path, *, piece: str = "",
+                     limites: Limites = Limites(), page_de_garde: list[str] | None = None,
+                     noms: Sequence[str] | None = None) -> int:
+    """Write ONE PDF at ``destination`` made of all ``fichiers`` in order (one pièce, one file:
+    CJA R. 414-5), preceded, when ``page_de_garde`` is given, by an index page (title line
+    first, then one line per item of the « série homogène »). Returns the page count.
+
+    Images are fitted to A4 and kept legible, PDFs copied page by page, documents converted
+    by LibreOffice; the result is recompressed if over ``limites.taille_max_fichier``.
+    On failure raises ``FichierRefuse`` and leaves nothing at ``destination`` (a previous
+    file there is removed: no stale pièce). Inputs are never modified.
+    ``noms``: names to show in messages, when the paths are storage names."""
+    fichiers = [Path(f) for f in fichiers]
+    destination = Path(destination)
+    noms = list(noms) if noms is not None else [f.name for f in fichiers]
+    if len(noms) != len(fichiers):
+        raise ValueError("noms must give one name per file")
+    if not fichiers and not page_de_garde:
+        raise ValueError("nothing to convert")
+    if destination.resolve() in {f.resolve() for f in fichiers}:
+        raise ValueError(f"destination {destination} is one of the inputs")
+
+    provisoire: Path | None = None
+    try:
+        infos = [examiner_fichier(f, piece=piece, limites=limites, nom=n) for f, n in zip(fichiers, noms)]
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, nom_provisoire = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.stem}-",
+                                              suffix=".part")
+        os.close(fd)
+        provisoire = Path(nom_provisoire)
+        with tempfile.TemporaryDirectory(prefix="rdvrefere-") as travail, contextlib.ExitStack() as ouverts:
+            sortie = ouverts.enter_context(pikepdf.new())
+
+            versions = ["1.4"]
+
+            def ajouter(source: io.BytesIO | pikepdf.Pdf) -> None:
+                doc = source if isinstance(source, pikepdf.Pdf) else pikepdf.open(source)
+                versions.append(doc.pdf_version)
+                sortie.pages.extend(ouverts.enter_context(doc).pages)
+
+            if page_de_garde:
+                ajouter(io.BytesIO(_page_de_garde(page_de_garde)))
+            documents = _convertir_documents(fichiers, noms, infos, Path(travail), piece, limites)
+            for i, (chemin, nom, info) in enumerate(zip(fichiers, noms, infos)):
+                if info.genre == "pdf":
+                    doc = _ouvrir_pdf_ou_refuser(chemin, nom, piece)
+                    _aplatir_formulaires(doc)
+                    ajouter(doc)
+                elif info.genre in GENRES_TEXTE:
+                    try:
+                        ajouter(_ouvrir_pdf(documents[i]))
+                    except (pikepdf.PasswordError, _PdfIllisible):
+                        raise _refus_conversion(chemin, nom, piece, "le PDF produit est illisible") from None
+                else:
+                    try:
+                        for page in images.pages_pdf(chemin, pixels_max=limites.pixels_max):
+                            ajouter(io.BytesIO(page))
+                    except images.ImageTropGrande as e:
+                        raise _refus_trop_grande(chemin, nom, piece, e, limites) from None
+                    except images.ImageIllisible:
+                        raise _refus_image_illisible(chemin, nom, piece, info.genre) from None
+            pages = len(sortie.pages)
+            sortie.save(provisoire, deterministic_id=True, compress_streams=True,
+                        min_version=max(versions, key=lambda v: tuple(map(int, v.split(".")))),
+                        object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        _ajuster(provisoire, limites, piece, destination.name)
+        os.replace(provisoire, destination)
+        provisoire = None
+        return pages
+    except BaseException:
+        if provisoire is not None:
+            provisoire.unlink(missing_ok=True)
+        destination.unlink(missing_ok=True)
+        raise
+
+
+def _refus_conversion(chemin: Path, nom: str, piece: str, raison: str) -> FichierRefuse:
+    return _refus(chemin, nom, piece, "conversion",
+                  f"n'a pas pu être converti en PDF : {raison}. Ouvrez-le dans votre traitement de texte, "
+                  "enregistrez-le au format PDF, puis déposez le PDF.")
+
+
+def _convertir_documents(fichiers, noms, infos, travail: Path, piece: str, limites: Limites) -> dict[int, Path]:
+    """All the word-processing files of the pièce in one LibreOffice run: index -> PDF."""
+    indices = [i for i, info in enumerate(infos) if info.genre in GENRES_TEXTE]
+    if not indices:
+        return {}
+    try:
+        pdfs = convertir_documents([(fichiers[i], infos[i].genre) for i in indices], travail,
+                                   delai=limites.delai_conversion)
+    except ConversionEchouee as e:
+        i = indices[e.index] if e.index is not None else indices[0]
+        raise _refus_conversion(fichiers[i], noms[i], piece, e.raison) from None
+    return dict(zip(indices, pdfs))
+
+
+def _page_de_garde(lignes: list[str]) -> bytes:
+    """Index page of a « série homogène »: the title, then one line per item (R. 414-5: the
+    inventory says what the file holds, and the numbering inside matches it). The text is made
+    smaller (down to 7 pt) to stay on ONE page, so the items start on page 2; only a very long
+    list flows onto more pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+    largeur, hauteur = A4
+    marge = 48.0
+    utile = largeur - 2 * marge
+    titre, *elements = [str(l) for l in lignes] or [""]
+    normale, grasse = police(), police(gras=True)
+
+    def mise_en_page(corps: float):
+        lignes_titre = simpleSplit(titre, grasse, corps + 3, utile)
+        blocs = [simpleSplit(e, normale, corps, utile - corps) or [""] for e in elements]
+        besoin = (len(lignes_titre) * (corps + 3) * 1.4 + corps
+                  + sum(len(b) * corps * 1.35 + corps * 0.25 for b in blocs))
+        return lignes_titre, blocs, besoin
+
+    for corps in (11.0, 10.0, 9.0, 8.0, 7.0):
+        lignes_titre, blocs, besoin = mise_en_page(corps)
+        if besoin <= hauteur - 2 * marge:
+            break
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
+    y = hauteur - marge - corps
+    c.setFont(grasse, corps + 3)
+    for ligne in lignes_titre:
+        c.drawString(marge, y, ligne)
+        y -= (corps + 3) * 1.4
+    y -= corps
+    for bloc in blocs:
+        if y - len(bloc) * corps * 1.35 < marge:
+            c.showPage()
+            y = hauteur - marge - corps
+        c.setFont(normale, corps)
+        for j, morceau in enumerate(bloc):
+            c.drawString(marge + (corps if j else 0), y, morceau)   # continuation lines indented
+            y -= corps * 1.35
+        y -= corps * 0.25
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+# -- size cap ---------------------------------------------------------------------------------
+
+# (JPEG quality, dpi on A4) tried in turn; never below 150 dpi: below that, text in photos
+# of documents stops being reliably legible.
+_PALIERS = ((70, 200), (55, 150), (40, 150))
+
+
+def ajuster_taille(pdf: Path, *, limites: Limites, piece: str, nom: str | None = None) -> int:
+    """Keep ``pdf`` under ``limites.taille_max_fichier`` (32 Mo per file on the portal, with a
+    margin): when over, recompress its images in place (lower JPEG quality, then downscale,
+    not below ~150 dpi on A4); if still over, raise ``FichierRefuse`` naming the pièce and its
+    size in Mo, leaving the file as it was. Returns the final size in bytes."""
+    return _ajuster(Path(pdf), limites, piece, nom or Path(pdf).name)
+
+
+def _ajuster(pdf: Path, limites: Limites, piece: str, nom: str) -> int:
+    taille = pdf.stat().st_size
+    if taille <= limites.taille_max_fichier:
+        return taille
+    meilleure = taille
+    for qualite, dpi in _PALIERS:
+        fd, essai = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.stem}-", suffix=".compression.part")
+        os.close(fd)
+        try:
+            _recompresser(pdf, Path(essai), qualite, dpi)
+            nouvelle = os.path.getsize(essai)
+            meilleure = min(meilleure, nouvelle)
+            if nouvelle <= limites.taille_max_fichier:
+                os.replace(essai, pdf)
+                return nouvelle
+        finally:
+            Path(essai).unlink(missing_ok=True)
+    designation = piece[3:] if piece.lower().startswith("la pièce") else piece
+    sujet = (f"La {designation}" if designation.lower().startswith("pièce")
+             else f"La pièce « {designation} »" if designation else f"Le fichier « {nom} »")
+    raise FichierRefuse(
+        f"{sujet} pèse {_mo(meilleure)} en PDF, même après compression des images : "
+        f"c'est plus que les {_mo(limites.taille_max_fichier)} permis par fichier sur Télérecours citoyens. "
+        "Retirez des pages ou des photos, ou répartissez-les en plusieurs pièces.",
+        fichier=pdf, piece=piece, motif="taille")
+
+
+def _recompresser(source: Path, cible: Path, qualite: int, dpi: int) -> None:
+    """Copy of ``source`` with its large images re-encoded as JPEG at ``qualite``, at most
+    ``dpi`` if the image filled an A4 page. One image decoded at a time."""
+    cote_long, cote_court = dpi * 297 / 25.4, dpi * 210 / 25.4
+    with pikepdf.open(source) as doc:
+        masques = set()
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+                for cle in ("/SMask", "/Mask"):
+                    masque = obj.get(cle)
+                    if isinstance(masque, pikepdf.Stream):
+                        masques.add(masque.objgen)
+        for obj in doc.objects:
+            if (not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != "/Image"
+                    or obj.objgen in masques or obj.get("/ImageMask")
+                    or int(obj.get("/BitsPerComponent", 8)) != 8):
+                continue
+            filtre = obj.get("/Filter")
+            filtres = [str(x) for x in filtre] if isinstance(filtre, pikepdf.Array) else [str(filtre)] if filtre else []
+            if set(filtres) & {"/JBIG2Decode", "/CCITTFaxDecode", "/JPXDecode"}:
+                continue
+            brut = obj.read_raw_bytes()
+            if len(brut) < 64 * 1024:
+                continue
+            largeur, hauteur = int(obj.Width), int(obj.Height)
+            facteur = min(1.0, cote_long / max(largeur, hauteur), cote_court / min(largeur, hauteur))
+            cible_taille = (max(1, round(largeur * facteur)), max(1, round(hauteur * facteur)))
+            try:
+                if filtres == ["/DCTDecode"]:
+                    img = Image.open(io.BytesIO(brut))
+                    img.draft("RGB" if img.mode not in ("L", "CMYK") else img.mode, cible_taille)
+                    img.load()
+                else:
+                    img = pikepdf.PdfImage(obj).as_pil_image()
+                img = images.a_plat(img)
+            except Exception:
+                continue            # an image we cannot read is left exactly as it was
+            if img.mode == "1":
+                continue
+            if img.size != cible_taille and facteur < 1:
+                img = img.resize(cible_taille, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            donnees = images.jpeg(img, qualite)
+            if len(donnees) >= len(brut):
+                continue
+            espace = obj.get("/ColorSpace")
+            composantes = 1 if img.mode == "L" else 3
+            garder_icc = (isinstance(espace, pikepdf.Array) and len(espace) == 2 and espace[0] == "/ICCBased"
+                          and int(espace[1].get("/N", 0)) == composantes)
+            obj.write(donnees, filter=pikepdf.Name.DCTDecode)
+            obj.Width, obj.Height = img.size
+            obj.BitsPerComponent = 8
+            if not garder_icc:
+                obj.ColorSpace = pikepdf.Name.DeviceGray if composantes == 1 else pikepdf.Name.DeviceRGB
+            for cle in ("/DecodeParms", "/Decode"):
+                if cle in obj:
+                    del obj[cle]
+            img.close()
+        doc.save(cible, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
