@@ -1,0 +1,767 @@
+"""The French of the requête and of the inventaire: every sentence, computed from the dossier.
+
+`contexte_requete()` and `contexte_inventaire()` return plain values (str, int, bool, lists and
+dicts of them) that the Word templates `templates/requete.docx` and `templates/inventaire.docx`
+only place: the template holds the headings, the invariant quotation of L. 521-3 and the layout;
+this module holds the reasoning, the agreements (requérant / requérante) and the citations.
+docassemble can render the same templates with the same dict (`docx template file` + `code`).
+
+Every « pièce n° N » comes from the `Piece` objects computed by `numerotation.numeroter()`
+(through `piece_de`), never from arithmetic here.
+
+Sources: CJA L. 521-3, R. 312-1, R. 411-1, R. 412-2, R. 431-2, R. 522-1, R. 522-3, R. 522-5,
+L. 761-1; CESEDA R. 431-2, R. 431-20; loi n° 91-647 art. 20; décret n° 2020-1717 art. 61;
+CE 10 juin 2020 n° 435594; CE avis 1er juillet 2020 n° 436288; CE 18 février 2022 n° 455740;
+CE 9 juin 2022 n° 453391; CE Section 3 juin 2022 n° 452798.
+
+Choices where the brief is silent (see also the module `requete`):
+- Unexecuted OQTF (CE 453391: no urgency in principle). The requête states the OQTF in the facts,
+  does not invoke the presumption of urgency of a renewal, pleads only the circumstances given,
+  and argues that an appointment does not hinder the OQTF's execution; it never claims that no
+  OQTF exists. `avertissements_requete()` warns that the référé is then likely to fail.
+- First application with `date_expiration`: read as the expiry of the document the applicant
+  currently stays under (visa, récépissé, autorisation provisoire).
+- « Fait à »: `signature.lieu`, else the town after the postcode in the address (`ville_de`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .dates import date_longue, heure_fr, jour_et_date
+from .dossier import Demarche, Dossier
+from .juridictions import juridiction
+from .numerotation import Piece, piece_de
+from .problemes import Probleme
+from .tentatives import bilan_des_tentatives, tentatives_triees
+
+__all__ = ["contexte_requete", "contexte_inventaire", "avertissements_requete", "mise_en_page",
+           "references", "ville_de", "TIRET_LONG"]
+
+TIRET_LONG = "—"          # an unknown page count in the inventaire
+_ESPACE_SECABLE = "\u200b"  # zero-width space: a line-break opportunity inside a very long word
+_MOT_LONG = 30             # a « word » longer than this gets break opportunities…
+_TRONCON = 20              # …every this many characters
+_CARACTERES_INTERDITS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BLANCS = re.compile(r"[ \t\r\n\f\v]+")
+_TRONCONS_LONGS = re.compile(rf"[^\s{_ESPACE_SECABLE}]{{{_MOT_LONG + 1},}}")
+
+
+# --- Text that must survive any input ------------------------------------------------------
+
+def _casser(mot: re.Match[str]) -> str:
+    texte = mot.group(0)
+    return _ESPACE_SECABLE.join(texte[i:i + _TRONCON] for i in range(0, len(texte), _TRONCON))
+
+
+def mise_en_page(valeur):
+    """Make every string of a context safe for a Word document, recursively: drop the characters
+    XML forbids, fold line breaks and runs of blanks into one space, and give words longer than
+    30 characters a zero-width space every 20 characters so that they wrap instead of running out
+    of the page or of a table cell. Jinja and XML syntax are left as they are: the templates are
+    rendered with autoescape and never evaluate a value. Idempotent."""
+    if isinstance(valeur, str):
+        texte = _BLANCS.sub(" ", _CARACTERES_INTERDITS.sub("", valeur)).strip()
+        return _TRONCONS_LONGS.sub(_casser, texte)
+    if isinstance(valeur, dict):
+        return {cle: mise_en_page(v) for cle, v in valeur.items()}
+    if isinstance(valeur, list | tuple):
+        return [mise_en_page(v) for v in valeur]
+    return valeur
+
+
+# --- Small pieces of French ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Accords:
+    """Gender agreement of the applicant (« la requérante », « née », « domiciliée »…)."""
+
+    femme: bool
+
+    @property
+    def civilite(self) -> str:
+        return "Madame" if self.femme else "Monsieur"
+
+    @property
+    def le_requerant(self) -> str:
+        return "la requérante" if self.femme else "le requérant"
+
+    @property
+    def du_requerant(self) -> str:
+        return "de la requérante" if self.femme else "du requérant"
+
+    @property
+    def au_requerant(self) -> str:
+        return "à la requérante" if self.femme else "au requérant"
+
+    @property
+    def qualite(self) -> str:
+        return "Requérante" if self.femme else "Requérant"
+
+    @property
+    def il(self) -> str:
+        return "elle" if self.femme else "il"
+
+    @property
+    def lui_meme(self) -> str:
+        return "elle-même" if self.femme else "lui-même"
+
+    @property
+    def e(self) -> str:
+        return "e" if self.femme else ""
+
+
+def _maj(texte: str) -> str:
+    return texte[:1].upper() + texte[1:]
+
+
+def _sans_point_final(texte: str) -> str:
+    return texte.strip().rstrip(" .;,:").rstrip()
+
+
+def _jours(nombre: int) -> str:
+    return f"{nombre} jour" if nombre == 1 else f"{nombre} jours"
+
+
+def _euros(montant: int) -> str:
+    """« 1 500 euros » (thin no-break space between thousands, as French typography wants)."""
+    return f"{montant:,}".replace(",", "\u202f") + (" euro" if montant == 1 else " euros")
+
+
+def references(pieces: Iterable[Piece | None]) -> str:
+    """« pièce n° 4 », « pièces n° 4, 5 et 7 » or "" — numbers taken from the Piece objects."""
+    uniques = sorted({p.numero: p for p in pieces if p is not None}.values(), key=lambda p: p.numero)
+    if not uniques:
+        return ""
+    if len(uniques) == 1:
+        return uniques[0].reference
+    numeros = [str(p.numero) for p in uniques]
+    return "pièces n° " + ", ".join(numeros[:-1]) + " et " + numeros[-1]
+
+
+def _entre_parentheses(reference: str) -> str:
+    return f" ({reference})" if reference else ""
+
+
+def ville_de(adresse: str) -> str:
+    """The town of a French address: what follows the last postcode (« 93100 Montreuil » →
+    « Montreuil »), without « CEDEX »; failing that, the last part after a comma."""
+    trouvees = re.findall(r"\b\d{5}\s+([^,\d][^,]*)", adresse)
+    if trouvees:
+        ville = re.sub(r"\s+cedex\b.*$", "", trouvees[-1].strip(), flags=re.IGNORECASE)
+        ville = re.sub(r"\s*[-–—]?\s*france$", "", ville, flags=re.IGNORECASE).strip()
+        if ville:
+            return ville
+    parties = [p.strip() for p in adresse.split(",") if p.strip()]
+    return re.sub(r"^\d+\s*", "", parties[-1]).strip() if parties else adresse.strip()
+
+
+class _Redaction:
+    """Builds the requête's sentences for one dossier and its numbered pièces."""
+
+    def __init__(self, dossier: Dossier, pieces: list[Piece], aujourd_hui: dt.date):
+        self.d = dossier
+        self.pieces = pieces
+        self.aujourd_hui = aujourd_hui
+        self.j = juridiction(dossier.departement)
+        self.a = _Accords(dossier.requerant.est_une_femme)
+        self.paris = self.j.autorite == "préfet de police"
+        self.prefet = self.j.autorite                                   # « préfet de la Seine-Saint-Denis »
+        self.le_prefet = self.j.autorite_article                        # « le préfet de … »
+        self.au_prefet = f"au {self.j.autorite}"
+        self.prefecture = "la " + self.j.autorite.replace("préfet", "préfecture", 1)
+        self.tribunal_min = f"tribunal administratif de {self.j.ville_tribunal}"
+        self.renouvellement = dossier.demande.nature == "renouvellement"
+        self.oqtf = dossier.urgence.oqtf_non_executee
+        self.triees = tentatives_triees(dossier.tentatives)
+        self.bilan = bilan_des_tentatives(dossier.tentatives)
+        self._ceseda_defini = False
+
+    # helpers ---------------------------------------------------------------------------
+    def ceseda(self) -> str:
+        """The code's full name the first time, « CESEDA » afterwards."""
+        if self._ceseda_defini:
+            return "CESEDA"
+        self._ceseda_defini = True
+        return "code de l'entrée et du séjour des étrangers et du droit d'asile (CESEDA)"
+
+    def du_ceseda(self) -> str:
+        nom = self.ceseda()
+        return "du CESEDA" if nom == "CESEDA" else f"du {nom}"
+
+    def pieces_de(self, sources: Iterable[str]) -> list[Piece | None]:
+        return [piece_de(self.pieces, s) for s in sources]
+
+    def ref_pieces_categorie(self, categorie: str) -> str:
+        sources = [f"pieces[{i}]" for i, p in enumerate(self.d.pieces, 1) if p.categorie == categorie]
+        return _entre_parentheses(references(self.pieces_de(sources)))
+
+    def ref_tentatives(self) -> str:
+        return _entre_parentheses(references(self.pieces_de(f"tentatives[{p}]" for p, _ in self.triees)))
+
+    @property
+    def premiere_date(self) -> str:
+        return date_longue(self.triees[0][1].date)
+
+    @property
+    def derniere_date(self) -> str:
+        return date_longue(self.triees[-1][1].date)
+
+    def reprises(self) -> str:
+        """« à 4 reprises, au cours de 3 semaines différentes, entre le … et le … »."""
+        n, k = self.bilan.nombre, self.bilan.nombre_de_semaines
+        if n == 1:
+            return f" le {self.premiere_date}"
+        if self.premiere_date == self.derniere_date:
+            return f" à {n} reprises le {self.premiere_date}"
+        semaines = f", au cours de {k} semaines différentes," if k >= 2 else ","
+        return f" à {n} reprises{semaines} entre le {self.premiere_date} et le {self.derniere_date}"
+
+    def plateforme_anef(self) -> str:
+        """« ; administration-etrangers-en-france… » after « ANEF », unless it only repeats it."""
+        plateforme = self.d.blocage.plateforme
+        return "" if plateforme.strip().upper() in {"ANEF", "L'ANEF", "(ANEF)"} else f" ; {plateforme}"
+
+    @property
+    def faute_de(self) -> str:
+        """What the applicant lacks: an appointment, or (ANEF) the use of the téléservice."""
+        return "faute de pouvoir utiliser le téléservice" if self.d.blocage.type == "anef" else "faute de rendez-vous"
+
+    def tentatives_effectuees(self) -> str:
+        """« 4 tentatives effectuées au cours de 3 semaines différentes, entre le … et le … »."""
+        n, k = self.bilan.nombre, self.bilan.nombre_de_semaines
+        if n == 1:
+            return f"une tentative effectuée le {self.premiere_date}"
+        if self.premiere_date == self.derniere_date:
+            return f"{n} tentatives effectuées le {self.premiere_date}"
+        semaines = f" au cours de {k} semaines différentes," if k >= 2 else ""
+        return f"{n} tentatives effectuées{semaines} entre le {self.premiere_date} et le {self.derniere_date}"
+
+    def expiration(self) -> tuple[str, bool] | None:
+        """(« 15 décembre 2026 », already expired?) when the dossier gives the date."""
+        fin = self.d.demande.date_expiration
+        if fin is None:
+            return None
+        return date_longue(fin), fin < self.aujourd_hui
+
+    def objet_demande(self) -> str:
+        titre = self.d.demande.titre
+        if self.renouvellement:
+            return f"renouvellement de titre de séjour ({titre})"
+        return f"titre de séjour ({titre})"
+
+    # POUR / CONTRE -----------------------------------------------------------------------
+    def pour(self) -> list[str]:
+        r, a = self.d.requerant, self.a
+        lignes = [
+            f"{a.civilite} {r.nom_complet}",
+            f"né{a.e} le {date_longue(r.date_naissance)} à {r.lieu_naissance}",
+            f"de nationalité {r.nationalite}",
+            f"domicilié{a.e} {r.adresse}",
+            f"téléphone : {r.telephone}",
+            f"courriel : {r.courriel}",
+        ]
+        if r.numero_etranger:
+            lignes.append(f"numéro d'étranger : {r.numero_etranger}")
+        return lignes
+
+    # FAITS -------------------------------------------------------------------------------
+    def faits_situation(self) -> list[str]:
+        r, a = self.d.requerant, self.a
+        paragraphes = [
+            f"{a.civilite} {r.nom_complet}, né{a.e} le {date_longue(r.date_naissance)} à {r.lieu_naissance}, "
+            f"de nationalité {r.nationalite}{self.ref_pieces_categorie('identite')}, demeure "
+            f"{_sans_point_final(r.adresse)}{self.ref_pieces_categorie('domicile')}."
+        ]
+        titre, sejour = self.d.demande.titre, self.ref_pieces_categorie("sejour")
+        fin = self.expiration()
+        if self.renouvellement:
+            if fin is None:
+                texte = (f"{_maj(a.il)} est titulaire d'un titre de séjour ({titre}){sejour}, dont {a.il} doit "
+                         "solliciter le renouvellement.")
+            elif fin[1]:
+                texte = (f"{_maj(a.il)} était titulaire d'un titre de séjour ({titre}){sejour}, qui a expiré le "
+                         f"{fin[0]} ; {a.il} doit en solliciter le renouvellement.")
+            else:
+                texte = (f"{_maj(a.il)} est titulaire d'un titre de séjour ({titre}) valable jusqu'au {fin[0]}"
+                         f"{sejour}, dont {a.il} doit solliciter le renouvellement.")
+        else:
+            texte = f"{_maj(a.il)} entend solliciter la délivrance d'un premier titre de séjour ({titre})."
+            if fin is not None:
+                texte += (f" Le document sous couvert duquel {a.il} séjourne en France{sejour} "
+                          + (f"a expiré le {fin[0]}." if fin[1] else f"expire le {fin[0]}."))
+            elif sejour:
+                texte += f" Sa situation au regard du séjour est établie par les documents produits{sejour}."
+        paragraphes.append(texte)
+        if self.oqtf:
+            paragraphes.append(f"{_maj(a.le_requerant)} a fait l'objet d'une obligation de quitter le territoire "
+                               "français, qui n'a pas été exécutée.")
+        return paragraphes
+
+    def faits_blocage(self) -> list[str]:
+        a, b = self.a, self.d.blocage
+        n = self.bilan.nombre
+        if b.type == "aucun_creneau":
+            tentatives = (f"Depuis le {self.premiere_date}, {a.le_requerant} a tenté à {n} reprises d'obtenir un "
+                          "rendez-vous par ce moyen ; aucun créneau ne lui a jamais été proposé."
+                          if n > 1 else
+                          f"Le {self.premiere_date}, {a.le_requerant} a tenté d'obtenir un rendez-vous par ce "
+                          "moyen ; aucun créneau ne lui a été proposé.")
+            return [f"{_maj(self.prefecture)} ne reçoit les demandes de titre de séjour que sur rendez-vous, "
+                    f"lequel ne peut être pris qu'en ligne ({b.plateforme}).", tentatives]
+        if b.type == "categorie_absente":
+            return [f"Le dépôt d'une demande de titre de séjour auprès de {self.prefecture} suppose "
+                    f"l'accomplissement préalable d'une démarche en ligne ({b.plateforme}). Or ce service ne "
+                    f"propose pas la catégorie de titre de séjour dont relève la demande {a.du_requerant} "
+                    f"({self.d.demande.titre}) : {a.il} ne peut donc ni accomplir cette formalité, ni obtenir de "
+                    "rendez-vous, ni déposer sa demande.",
+                    f"{_maj(a.le_requerant)} l'a constaté{self.reprises()}."]
+        # anef
+        echec = (f"ses {n} tentatives, entre le {self.premiere_date} et le {self.derniere_date}, ont toutes échoué"
+                 if n > 1 else f"sa tentative du {self.premiere_date} a échoué")
+        return [f"La demande {a.du_requerant} ({self.d.demande.titre}) doit être déposée en ligne, au moyen du "
+                f"téléservice de l'administration numérique des étrangers en France (ANEF{self.plateforme_anef()}), "
+                f"en application de l'article R. 431-2 {self.du_ceseda()}.",
+                f"Ce téléservice ne lui permet pas de déposer sa demande : {echec}."]
+
+    def tentatives_intro(self) -> str:
+        return (f"Les tentatives {self.a.du_requerant}, toutes infructueuses, sont récapitulées ci-dessous dans "
+                "l'ordre chronologique, avec, pour chacune, ce qu'affichait le site et la pièce qui l'établit :")
+
+    def tentatives(self) -> list[dict]:
+        lignes = []
+        for rang, (position, t) in enumerate(self.triees, start=1):
+            piece = piece_de(self.pieces, f"tentatives[{position}]")
+            lignes.append({
+                "numero": rang,
+                "date": jour_et_date(t.date),
+                "heure": heure_fr(t.heure),
+                "date_heure": f"{jour_et_date(t.date)} à {heure_fr(t.heure)}",
+                "constat": t.constat,
+                "piece": piece.reference if piece else TIRET_LONG,
+                "numero_piece": piece.numero if piece else None,
+            })
+        return lignes
+
+    def tentatives_bilan(self) -> str:
+        n, k = self.bilan.nombre, self.bilan.nombre_de_semaines
+        if n == 1:
+            return ""
+        if self.premiere_date == self.derniere_date:
+            return f"Ces {n} tentatives ont toutes été effectuées le {self.premiere_date}."
+        semaines = f" au cours de {k} semaines différentes," if k >= 2 else ""
+        return (f"Ces {n} tentatives ont été effectuées{semaines} entre le {self.premiere_date} et le "
+                f"{self.derniere_date}.")
+
+    def _demarches_triees(self) -> list[tuple[int, Demarche]]:
+        return sorted(enumerate(self.d.demarches, 1), key=lambda paire: paire[1].date)
+
+    def faits_demarches(self) -> list[str]:
+        a = self.a
+        paragraphes = []
+        for position, d in self._demarches_triees():
+            ref = _entre_parentheses(references([piece_de(self.pieces, f"demarches[{position}]")]))
+            quand = f"Le {date_longue(d.date)}, {a.le_requerant}"
+            description = _sans_point_final(d.description)
+            action = {
+                "courriel": f"{quand} a écrit par courriel à {self.prefecture}",
+                "lrar": f"{quand} a adressé {self.au_prefet} une lettre recommandée avec demande d'avis de réception",
+                "contact_anef": f"{quand} a sollicité l'assistance du centre de contact citoyen mis à la disposition "
+                                "des usagers de l'ANEF",
+                "accueil_numerique": f"{quand} s'est rendu{a.e} au point d'accueil numérique de {self.prefecture}",
+                "autre": f"{quand} a accompli la démarche suivante",
+            }[d.nature]
+            paragraphes.append(f"{action} : {description}{ref}. {self._suite(d)}")
+        return paragraphes
+
+    @staticmethod
+    def _suite(demarche: Demarche) -> str:
+        """« Cette démarche est restée sans réponse. » by default (a visit to the accueil numérique:
+        « Cette démarche n'a pas permis de déposer la demande. »), or what the dossier says."""
+        resultat = _sans_point_final(demarche.resultat or "")
+        if not resultat and demarche.nature == "accueil_numerique":
+            return "Cette démarche n'a pas permis de déposer la demande."
+        if not resultat:
+            return "Cette démarche est restée sans réponse."
+        premier_mot = resultat.split()[0].lower()
+        if premier_mot in {"restée", "resté", "restées", "restés", "demeurée", "demeuré"}:
+            reste = resultat.split(" ", 1)[1] if " " in resultat else ""
+            participe = "demeurée" if premier_mot.startswith("demeur") else "restée"
+            return f"Cette démarche est {participe} {reste}".rstrip() + "."
+        return f"Suite donnée à cette démarche : {resultat}."
+
+    def faits_consequences(self) -> list[str]:
+        a = self.a
+        if self.renouvellement:
+            fin = self.expiration()
+            if fin is not None and fin[1]:
+                return [f"{_maj(self.faute_de)}, {a.le_requerant} n'a pas pu déposer sa demande de renouvellement "
+                        f"avant l'expiration de son titre ; {a.il} se trouve ainsi dépourvu{a.e} de tout document "
+                        "justifiant de la régularité de son séjour et, le cas échéant, de son droit au travail."]
+            return [f"{_maj(self.faute_de)}, {a.le_requerant} ne peut ni déposer sa demande de renouvellement, ni "
+                    "obtenir le récépissé qui lui permettrait, à l'expiration de son titre, de justifier de la "
+                    "régularité de son séjour et, le cas échéant, de conserver son droit au travail."]
+        return [f"{_maj(self.faute_de)}, {a.le_requerant} ne peut pas déposer sa demande : celle-ci ne peut être ni "
+                f"enregistrée ni examinée, et aucun récépissé ne peut lui être remis. {_maj(a.il)} demeure ainsi "
+                f"dans une situation administrative précaire, à laquelle {a.il} ne peut mettre fin par ses propres "
+                "moyens."]
+
+    # DISCUSSION --------------------------------------------------------------------------
+    def competence(self) -> list[str]:
+        a = self.a
+        if self.paris:
+            residence = f"{_maj(a.le_requerant)} résidant à Paris, l'autorité compétente est le préfet de police"
+        else:
+            residence = (f"{_maj(a.le_requerant)} résidant dans le département "
+                         f"{self.prefet.removeprefix('préfet ')}, l'autorité compétente est {self.le_prefet}")
+        return [
+            "En vertu de l'article R. 312-1 du code de justice administrative, le tribunal administratif "
+            "territorialement compétent est celui dans le ressort duquel a légalement son siège l'autorité "
+            f"administrative en cause. En application de l'article R. 431-20 {self.du_ceseda()}, la demande de "
+            "titre de séjour est présentée au préfet du département dans lequel l'étranger a sa résidence et, à "
+            "Paris, au préfet de police.",
+            f"{residence}, dont le siège se trouve dans le ressort du {self.tribunal_min}.",
+            "Le juge des référés de ce tribunal est donc compétent pour connaître de la présente requête, "
+            "présentée sur le fondement de l'article L. 521-3 du code de justice administrative.",
+        ]
+
+    def recevabilite(self) -> list[str]:
+        a = self.a
+        return [
+            f"La présente requête, qui tend seulement à ce qu'il soit enjoint {self.au_prefet} de fixer "
+            f"{a.au_requerant} un rendez-vous pour déposer sa demande, est donc recevable alors même qu'aucune "
+            "décision administrative n'a été prise : la demande n'a pas pu être déposée.",
+            "Elle contient l'exposé des faits et des moyens et justifie de l'urgence de l'affaire, conformément à "
+            "l'article R. 522-1 du code de justice administrative. Elle est dispensée du ministère d'avocat "
+            "(article R. 522-5 du même code ; article R. 431-2, a contrario) : "
+            f"{a.le_requerant} la présente {a.lui_meme}.",
+        ]
+
+    def _circonstances(self) -> list[str]:
+        lignes = []
+        for i, c in enumerate(self.d.urgence.circonstances, 1):
+            ref = _entre_parentheses(references([piece_de(self.pieces, f"urgence.circonstances[{i}]")]))
+            lignes.append(f"{_sans_point_final(c.texte)}{ref}.")
+        return lignes
+
+    def urgence(self) -> tuple[list[str], list[str], list[str]]:
+        """(paragraphs, circumstances as a list, closing paragraphs)."""
+        a = self.a
+        circonstances = self._circonstances()
+        debut = [
+            "Le juge des référés saisi sur le fondement de l'article L. 521-3 du code de justice administrative "
+            "apprécie l'urgence au regard des conséquences concrètes et immédiates que l'impossibilité d'obtenir "
+            "un rendez-vous emporte sur la situation du demandeur (CE, 9 juin 2022, n° 453391)."
+        ]
+        if self.oqtf:
+            debut.append(f"Ainsi qu'il a été dit, {a.le_requerant} a fait l'objet d'une obligation de quitter le "
+                         "territoire français, qui n'a pas été exécutée.")
+            if circonstances:
+                debut.append(f"{_maj(a.il)} fait néanmoins valoir les circonstances particulières suivantes, qui "
+                             "caractérisent l'urgence qu'il y a à ce que sa demande de titre de séjour soit "
+                             "enregistrée :")
+            else:
+                debut.append(f"{_maj(a.il)} n'en demande pas moins à pouvoir déposer sa demande de titre de séjour, "
+                             "seule voie qui lui permette de faire examiner son droit au séjour.")
+            return debut, circonstances, []
+        if self.renouvellement:
+            fin = self.expiration()
+            quand = "" if fin is None else (f", qui a expiré le {fin[0]}" if fin[1] else f", qui expire le {fin[0]}")
+            debut.append(
+                "Lorsque la demande porte sur le renouvellement d'un titre de séjour, l'urgence est en principe "
+                f"établie (même décision). Tel est le cas en l'espèce : {a.le_requerant} sollicite le "
+                f"renouvellement de son titre de séjour{quand}{self.ref_pieces_categorie('sejour')}, et ne peut, "
+                f"{self.faute_de}, ni déposer sa demande ni obtenir le récépissé qui lui permettrait de "
+                "justifier de la régularité de son séjour.")
+            if circonstances:
+                debut.append(f"Au surplus, {a.le_requerant} fait valoir les circonstances particulières suivantes :")
+        else:
+            debut.append("Lorsque la demande porte sur un premier titre de séjour, le demandeur doit justifier de "
+                         "circonstances particulières rendant nécessaire l'obtention rapide d'un rendez-vous "
+                         "(même décision).")
+            if circonstances:
+                debut.append(f"Tel est le cas en l'espèce : {a.le_requerant} fait valoir les circonstances "
+                             "suivantes :")
+            else:
+                debut.append(f"En l'espèce, {a.le_requerant} se trouve, {self.faute_de}, dans l'impossibilité de "
+                             "faire enregistrer sa demande et d'obtenir un récépissé ; sa situation administrative "
+                             "demeure précaire aussi longtemps que ce blocage persiste.")
+        return debut, circonstances, ["La condition d'urgence est, par suite, remplie."]
+
+    def utilite(self) -> tuple[list[str], list[str], list[str]]:
+        """(paragraphs, diligences as a list (ANEF), closing paragraphs)."""
+        a, b = self.a, self.d.blocage
+        debut = [
+            "Lorsque le dépôt d'une demande de titre de séjour est subordonné à l'obtention d'un rendez-vous qui "
+            "ne peut être pris qu'en ligne, l'étranger qui établit n'avoir pu en obtenir un malgré «\u00a0plusieurs "
+            "tentatives n'ayant pas été effectuées la même semaine\u00a0» peut demander au juge des référés, sur le "
+            "fondement de l'article L. 521-3 du code de justice administrative, d'enjoindre au préfet de lui "
+            "communiquer une date de rendez-vous dans le délai qu'il fixe (CE, 10 juin 2020, n° 435594). "
+            "L'administration est en effet tenue d'enregistrer la demande dans un délai raisonnable (CE, avis, "
+            "1er juillet 2020, n° 436288).",
+        ]
+        diligences: list[str] = []
+        if b.type == "aucun_creneau":
+            debut.append(f"En l'espèce, {a.le_requerant} a tenté d'obtenir un rendez-vous{self.reprises()}, sans "
+                         f"qu'aucun créneau lui soit proposé{self.ref_tentatives()}.")
+        elif b.type == "categorie_absente":
+            debut.append("Le Conseil d'État a retenu la même solution lorsque le site sur lequel doit être accomplie "
+                         "une formalité préalable au dépôt de la demande ne permet pas au demandeur de sélectionner "
+                         "la catégorie de titre de séjour dont relève sa demande (CE, 18 février 2022, n° 455740).")
+            debut.append(f"En l'espèce, le service en ligne ({b.plateforme}) ne propose pas la catégorie dont relève "
+                         f"la demande {a.du_requerant} ({self.d.demande.titre}), ainsi qu'{a.il} l'a constaté"
+                         f"{self.reprises()}{self.ref_tentatives()}.")
+        else:
+            debut.append(
+                "Lorsque le recours à un téléservice est obligatoire, l'administration doit garantir l'accès au "
+                "service et prévoir une solution de substitution pour les usagers qui, malgré l'accompagnement "
+                "proposé, ne sont pas en mesure de l'utiliser pour des raisons tenant à sa conception ou à son mode "
+                "de fonctionnement (CE, Section, 3 juin 2022, La Cimade et autres, n° 452798). L'article R. 431-2 "
+                f"{self.du_ceseda()}, dans sa rédaction issue du décret n° 2023-191 du 22 mars 2023, prévoit ainsi "
+                "que l'étranger qui, «\u00a0ayant accompli toutes les diligences qui lui incombent\u00a0», notamment en "
+                "recourant au dispositif d'accompagnement, se trouve dans l'«\u00a0impossibilité constatée\u00a0» d'utiliser "
+                "le téléservice peut faire enregistrer sa demande selon une modalité de substitution.")
+            debut.append(f"En l'espèce, le téléservice ({b.plateforme}) n'a pas permis {a.au_requerant} de "
+                         f"déposer sa demande, malgré {self.tentatives_effectuees()}{self.ref_tentatives()}.")
+            for position, d in self._demarches_triees():
+                if d.nature not in {"contact_anef", "accueil_numerique"}:
+                    continue
+                ref = _entre_parentheses(references([piece_de(self.pieces, f"demarches[{position}]")]))
+                quoi = ("sollicitation du centre de contact citoyen" if d.nature == "contact_anef"
+                        else f"passage au point d'accueil numérique de {self.prefecture}")
+                diligences.append(f"le {date_longue(d.date)}, {quoi} : {_sans_point_final(d.description)}{ref} ;")
+            if diligences:
+                diligences[-1] = diligences[-1].removesuffix(" ;") + "."
+                debut.append(f"{_maj(a.le_requerant)} a en outre accompli les diligences qui lui incombaient, en "
+                             "recourant à l'accompagnement prévu :")
+        suite: list[str] = []
+        if b.type == "anef":
+            suite.append("L'impossibilité d'utiliser le téléservice étant ainsi constatée, il appartient au préfet "
+                         f"de permettre {a.au_requerant} de déposer sa demande selon une modalité de substitution, "
+                         "en lui fixant un rendez-vous en préfecture.")
+        ecrites = [(p, d) for p, d in self._demarches_triees() if d.nature in {"courriel", "lrar", "autre"}]
+        if ecrites:
+            ref = _entre_parentheses(references(piece_de(self.pieces, f"demarches[{p}]") for p, _ in ecrites))
+            suite.append(f"Les démarches {a.du_requerant} auprès de l'administration n'ont pas davantage permis "
+                         f"d'obtenir un rendez-vous{ref}." if len(ecrites) > 1 else
+                         f"La démarche {a.du_requerant} auprès de l'administration n'a pas davantage permis "
+                         f"d'obtenir un rendez-vous{ref}.")
+        suite.append(f"La mesure demandée, qui se borne à enjoindre {self.au_prefet} de fixer un rendez-vous, est "
+                     f"ainsi utile : elle seule permettra {a.au_requerant} de déposer sa demande et d'en obtenir "
+                     "l'examen.")
+        return debut, diligences, suite
+
+    def obstacle(self) -> list[str]:
+        a = self.a
+        paragraphes = [f"La mesure demandée ne fait obstacle à l'exécution d'aucune décision administrative : "
+                       f"aucune décision n'a été prise sur la demande {a.du_requerant}, qui n'a pas pu être "
+                       "déposée, et l'injonction sollicitée tend seulement à permettre ce dépôt."]
+        if self.oqtf:
+            paragraphes.append("La fixation d'un rendez-vous en vue du dépôt d'une demande de titre de séjour n'a ni "
+                               "pour objet ni pour effet de faire obstacle à l'exécution de l'obligation de quitter "
+                               f"le territoire français dont {a.le_requerant} a fait l'objet.")
+        else:
+            paragraphes.append(f"{_maj(a.le_requerant)} ne fait par ailleurs l'objet d'aucune obligation de quitter "
+                               "le territoire français restée inexécutée.")
+        return paragraphes
+
+    # PAR CES MOTIFS ----------------------------------------------------------------------
+    def conclusions(self) -> tuple[str, list[str]]:
+        c, a = self.d.conclusions, self.a
+        demandes = []
+        if c.aide_juridictionnelle_provisoire:
+            demandes.append("de l'admettre à titre provisoire au bénéfice de l'aide juridictionnelle, en application "
+                            "de l'article 20 de la loi n° 91-647 du 10 juillet 1991 relative à l'aide juridique et "
+                            "de l'article 61 du décret n° 2020-1717 du 28 décembre 2020")
+        en_prefecture = " en préfecture" if self.d.blocage.type == "anef" else ""
+        substitution = (f", au titre de la modalité de substitution prévue par l'article R. 431-2 {self.du_ceseda()}"
+                        if self.d.blocage.type == "anef" else "")
+        injonction = (f"d'enjoindre {self.au_prefet} de lui communiquer une date de rendez-vous{en_prefecture} "
+                      f"permettant le dépôt de sa demande de {self.objet_demande()}{substitution}, dans un délai de "
+                      f"{_jours(c.delai_jours)} à compter de la notification de l'ordonnance à intervenir")
+        if c.delai_rdv_jours:
+            injonction += (f", ce rendez-vous devant avoir lieu dans un délai de {_jours(c.delai_rdv_jours)} à "
+                           "compter de la même notification")
+        demandes.append(injonction)
+        if c.astreinte_euros > 0:
+            demandes.append(f"d'assortir cette injonction d'une astreinte de {_euros(c.astreinte_euros)} par jour "
+                            "de retard")
+        if c.frais_l761_1_euros > 0:
+            demandes.append(f"de mettre à la charge de l'État la somme de {_euros(c.frais_l761_1_euros)} au titre "
+                            "de l'article L. 761-1 du code de justice administrative")
+        demandes = [f"{d} ;" for d in demandes[:-1]] + [f"{demandes[-1]}."]
+        intro = f"{_maj(a.le_requerant)} demande au juge des référés du {self.tribunal_min} :"
+        return intro, demandes
+
+    def fait_a(self) -> str:
+        s = self.d.signature
+        lieu = s.lieu or ville_de(self.d.requerant.adresse)
+        return f"Fait à {lieu}, le {date_longue(s.date or self.aujourd_hui)}"
+
+
+def _liste_des_pieces(pieces: list[Piece]) -> list[dict]:
+    return [{"numero": p.numero, "libelle": p.libelle, "reference": p.tampon,
+             "ligne": f"{p.tampon} : {p.libelle}", "acte_attaque": p.acte_attaque}
+            for p in sorted(pieces, key=lambda p: p.numero)]
+
+
+def contexte_requete(dossier: Dossier, pieces: list[Piece], *, aujourd_hui: dt.date) -> dict:
+    """Everything `templates/requete.docx` places, as plain values (already made safe by
+    `mise_en_page`). `pieces` is `numeroter(dossier)` (or its edited order)."""
+    r = _Redaction(dossier, pieces, aujourd_hui)
+    a, j = r.a, r.j
+    faits_situation = r.faits_situation()
+    faits_blocage = r.faits_blocage()
+    competence = r.competence()
+    recevabilite = r.recevabilite()
+    urgence, urgence_circonstances, urgence_suite = r.urgence()
+    utilite, utilite_diligences, utilite_suite = r.utilite()
+    obstacle = r.obstacle()
+    conclusions_intro, conclusions = r.conclusions()
+    nom = dossier.requerant.nom_complet
+    contexte = {
+        # heading and parties
+        "tribunal": j.tribunal,
+        "tribunal_majuscules": j.tribunal.upper(),
+        "destinataire": f"À Madame ou Monsieur le président du {r.tribunal_min}, juge des référés",
+        "titre_requete": "Requête en référé mesures utiles",
+        "fondement": "(article L. 521-3 du code de justice administrative)",
+        "pour": r.pour(),
+        "qualite_requerant": a.qualite,
+        "contre": _maj(r.le_prefet),
+        "qualite_defendeur": "Défendeur",
+        "objet": (f"{a.civilite} {nom} demande au juge des référés, sur le fondement de l'article L. 521-3 du "
+                  f"code de justice administrative, d'enjoindre {r.au_prefet} de lui fixer un rendez-vous afin "
+                  "de déposer sa demande de titre de séjour, par les motifs qui suivent."),
+        # facts
+        "faits_situation": faits_situation,
+        "faits_blocage": faits_blocage,
+        "tentatives_intro": r.tentatives_intro(),
+        "tentatives": r.tentatives(),
+        "tentatives_bilan": r.tentatives_bilan(),
+        "faits_demarches": r.faits_demarches(),
+        "faits_consequences": r.faits_consequences(),
+        # discussion
+        "competence": competence,
+        "recevabilite": recevabilite,
+        "urgence": urgence,
+        "urgence_circonstances": urgence_circonstances,
+        "urgence_suite": urgence_suite,
+        "utilite": utilite,
+        "utilite_diligences": utilite_diligences,
+        "utilite_suite": utilite_suite,
+        "obstacle": obstacle,
+        # conclusions and signature
+        "conclusions_intro": conclusions_intro,
+        "conclusions": conclusions,
+        "fait_a": r.fait_a(),
+        "signataire": nom,
+        "pieces": _liste_des_pieces(pieces),
+        "pied_de_page": f"Requête en référé — {nom} contre {r.le_prefet}",
+        # plain facts, for a template or an interview that wants them
+        "nom_complet": nom,
+        "est_une_femme": a.femme,
+        "renouvellement": r.renouvellement,
+        "premiere_demande": not r.renouvellement,
+        "blocage": dossier.blocage.type,
+        "oqtf_non_executee": r.oqtf,
+        "aide_juridictionnelle_provisoire": dossier.conclusions.aide_juridictionnelle_provisoire,
+        "astreinte": dossier.conclusions.astreinte_euros > 0,
+        "frais_l761_1": dossier.conclusions.frais_l761_1_euros > 0,
+        "autorite": j.autorite,
+        "departement": j.departement,
+    }
+    return mise_en_page(contexte)
+
+
+def contexte_inventaire(dossier: Dossier, pieces: list[Piece], pages: dict[int, int]) -> dict:
+    """Everything `templates/inventaire.docx` places (R. 412-2 CJA): every pièce with its number,
+    its label (`Piece.libelle`, the file name's label with its accents) and its page count
+    (`pages[numero]`, « — » when unknown)."""
+    j = juridiction(dossier.departement)
+    r = dossier.requerant
+    civilite = "Madame" if r.est_une_femme else "Monsieur"
+    lignes = []
+    for p in sorted(pieces, key=lambda p: p.numero):
+        nombre = pages.get(p.numero)
+        lignes.append({"numero": p.numero, "libelle": p.libelle,
+                       "pages": str(nombre) if isinstance(nombre, int) and nombre > 0 else TIRET_LONG})
+    connues = [pages[p.numero] for p in pieces if isinstance(pages.get(p.numero), int) and pages[p.numero] > 0]
+    total = f"{len(lignes)} pièce" + ("s" if len(lignes) > 1 else "")
+    if lignes and len(connues) == len(lignes):
+        somme = sum(connues)
+        total += f", {somme} page" + ("s" if somme > 1 else "")
+    return mise_en_page({
+        "tribunal": j.tribunal,
+        "tribunal_majuscules": j.tribunal.upper(),
+        "titre_inventaire": "Inventaire des pièces",
+        "fondement": "(article R. 412-2 du code de justice administrative)",
+        "affaire": "Requête en référé mesures utiles (article L. 521-3 du code de justice administrative)",
+        "parties": f"{civilite} {r.nom_complet} contre {j.autorite_article}",
+        "pieces": lignes,
+        "total": total,
+        "pied_de_page": f"Inventaire des pièces — {r.nom_complet}",
+    })
+
+
+def avertissements_requete(dossier: Dossier) -> list[Probleme]:
+    """What may make the judge refuse, though the requête can be filed (gravité « avertissement »),
+    in French, for the interview's review screen, the staff screens and the command line."""
+    problemes: list[Probleme] = []
+    u, c = dossier.urgence, dossier.conclusions
+    if u.oqtf_non_executee:
+        problemes.append(Probleme(
+            "urgence.oqtf_non_executee",
+            "vous faites l'objet d'une obligation de quitter le territoire français (OQTF) non exécutée. Dans ce "
+            "cas, le Conseil d'État juge qu'il n'y a en principe pas d'urgence (CE, 9 juin 2022, n° 453391) : le "
+            "référé risque fort d'être rejeté. La requête mentionne l'OQTF, car le juge la connaîtra de toute "
+            "façon. Avant de déposer, faites examiner votre situation par une association ou un avocat : une autre "
+            "démarche peut être plus adaptée.", "avertissement"))
+    if dossier.demande.nature == "premiere_demande" and not u.circonstances:
+        problemes.append(Probleme(
+            "urgence.circonstances",
+            "pour une première demande, l'urgence n'est pas présumée : le juge attend des circonstances "
+            "particulières (fin d'un visa ou d'un récépissé, emploi ou promesse d'embauche, santé, scolarité des "
+            "enfants, vie de famille, limite d'âge…), justifiées par des pièces. Sans elles, la requête sera "
+            "probablement rejetée (CE, 9 juin 2022, n° 453391).", "avertissement"))
+    for i, circonstance in enumerate(u.circonstances, 1):
+        if not circonstance.fichiers:
+            problemes.append(Probleme(
+                f"urgence.circonstances[{i}].fichiers",
+                "cette circonstance n'est appuyée par aucune pièce : joignez un justificatif (contrat, certificat, "
+                "attestation…) si vous en avez un, sinon le juge pourra ne pas la retenir.", "avertissement"))
+    for i, demarche in enumerate(dossier.demarches, 1):
+        if not demarche.fichiers:
+            problemes.append(Probleme(
+                f"demarches[{i}].fichiers",
+                "cette démarche n'a pas de justificatif : elle sera décrite dans la requête, mais sans pièce pour la "
+                "prouver. Joignez la copie du courrier, du courriel ou du ticket si vous l'avez.", "avertissement"))
+    if dossier.blocage.type == "anef" and not any(d.nature in {"contact_anef", "accueil_numerique"}
+                                                   for d in dossier.demarches):
+        problemes.append(Probleme(
+            "demarches",
+            "pour un blocage de l'ANEF, l'article R. 431-2 du CESEDA exige d'avoir « accompli toutes les diligences » "
+            "avant d'obtenir une solution de substitution : contactez le centre de contact citoyen (téléphone ou "
+            "formulaire en ligne) ou rendez-vous au point d'accueil numérique de la préfecture, puis ajoutez cette "
+            "démarche et sa preuve (ticket, courriel de réponse).", "avertissement"))
+    if c.astreinte_euros > 150:
+        problemes.append(Probleme(
+            "conclusions.astreinte_euros",
+            f"une astreinte de {c.astreinte_euros} € par jour est élevée : les juges accordent en général de 50 à "
+            "150 € par jour de retard.", "avertissement"))
+    if c.frais_l761_1_euros > 0:
+        problemes.append(Probleme(
+            "conclusions.frais_l761_1_euros",
+            "l'article L. 761-1 ne rembourse que des frais réellement exposés (affranchissement, copies, "
+            "déplacements…). Sans avocat, demandez une somme modeste correspondant à des frais que vous pouvez "
+            "justifier, et joignez les justificatifs ; sinon la demande sera rejetée.", "avertissement"))
+    if c.aide_juridictionnelle_provisoire:
+        problemes.append(Probleme(
+            "conclusions.aide_juridictionnelle_provisoire",
+            "la requête demande l'aide juridictionnelle à titre provisoire : déposez aussi la demande d'aide "
+            "juridictionnelle elle-même (formulaire Cerfa) auprès du bureau d'aide juridictionnelle du tribunal.",
+            "avertissement"))
+    return problemes
