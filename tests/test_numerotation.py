@@ -14,22 +14,22 @@ def dossier(tmp_path):
     return dossier_depuis_donnees(donnees(tmp_path), tmp_path)
 
 
-def test_order_identity_situation_attempts_demarches_urgency_others(dossier):
+def test_order_acte_attaque_then_identity_situation_attempts_demarches_urgency_others(dossier):
     pieces = numeroter(dossier)
     assert [p.numero for p in pieces] == list(range(1, len(pieces) + 1))
-    assert [p.categorie for p in pieces] == ["identite", "sejour", "tentatives", "tentatives", "tentatives",
-                                              "demarche", "urgence"]
+    assert [p.categorie for p in pieces] == ["demarche", "identite", "sejour", "tentatives", "tentatives",
+                                              "tentatives", "urgence"]
 
 
 def test_attempts_of_one_week_form_one_serie_with_an_index(dossier):
     pieces = numeroter(dossier)
-    semaine = pieces[2]
+    semaine = pieces[3]
     assert semaine.sources == ("tentatives[1]", "tentatives[2]")
     assert semaine.libelle == "Captures d'écran des tentatives de la semaine du 5 octobre 2026"
     assert [e.description.split(" :")[0] for e in semaine.serie] == [
         "Tentative du lundi 5 octobre 2026 à 9 h 00", "Tentative du mercredi 7 octobre 2026 à 14 h 30"]
-    assert pieces[3].serie == () and pieces[3].libelle.startswith("Capture d'écran de la tentative du 14 octobre")
-    assert piece_de(pieces, "tentatives[2]").numero == 3 and piece_de(pieces, "tentatives[4]").numero == 5
+    assert pieces[4].serie == () and pieces[4].libelle.startswith("Capture d'écran de la tentative du 14 octobre")
+    assert piece_de(pieces, "tentatives[2]").numero == 4 and piece_de(pieces, "tentatives[4]").numero == 6
 
 
 def test_one_piece_per_attempt_on_request(dossier):
@@ -45,15 +45,21 @@ def test_derived_names_agree(dossier):
         assert piece.nom_telerecours + ".pdf" == piece.nom_fichier
 
 
-def test_the_registered_letter_goes_in_the_acte_attaque_slot(dossier):
-    (acte,) = [p for p in numeroter(dossier) if p.acte_attaque]
-    assert acte.categorie == "demarche" and acte.libelle.startswith("Lettre recommandée")
+def test_the_registered_letter_goes_in_the_acte_attaque_slot_as_piece_1(tmp_path):
+    demarches = [{"date": "2026-10-10", "nature": "courriel", "description": "d", "fichiers": ["lrar.pdf"]},
+                 {"date": "2026-10-20", "nature": "lrar", "description": "d", "fichiers": ["lrar.pdf"]}]
+    pieces = numeroter(dossier_depuis_donnees(donnees(tmp_path, demarches=demarches), tmp_path))
+    (acte,) = [p for p in pieces if p.acte_attaque]
+    assert acte.numero == 1 and acte.sources == ("demarches[2]",) and acte.libelle.startswith("Lettre recommandée")
+    assert [p.sources for p in pieces if p.categorie == "demarche"] == [("demarches[2]",), ("demarches[1]",)]
 
 
 def test_without_demarche_the_first_attempts_prove_the_absence_of_decision(tmp_path):
     dossier = dossier_depuis_donnees(donnees(tmp_path, demarches=[]), tmp_path)
-    (acte,) = [p for p in numeroter(dossier) if p.acte_attaque]
-    assert acte.sources[0] == "tentatives[1]"
+    pieces = numeroter(dossier)
+    (acte,) = [p for p in pieces if p.acte_attaque]
+    assert acte.numero == 1 and acte.sources == ("tentatives[1]", "tentatives[2]")
+    assert [p.categorie for p in pieces][1:3] == ["identite", "sejour"]
 
 
 def test_reordering_renumbers_everything(dossier):
@@ -61,7 +67,7 @@ def test_reordering_renumbers_everything(dossier):
     dossier.pieces[0].categorie = "identite"
     dossier.pieces[1].categorie = "autre"
     pieces = numeroter(dossier)
-    assert pieces[0].libelle == "Titre de séjour" and pieces[-1].libelle == "Passeport"
+    assert pieces[1].libelle == "Titre de séjour" and pieces[-1].libelle == "Passeport"
     assert pieces[-1].nom_fichier.startswith(f"{len(pieces):02d}_")
 
 

@@ -5,6 +5,10 @@ label, its file name, its stamp and the « pièce n° N » the requête cites. T
 stamps, the file names, the requête, the guide and the manifest all ask it; nothing else counts.
 
 Order (R. 412-2 CJA: continuous, increasing numbers, explicit labels):
+0. pièce n° 1 is the proof that no decision exists, which Télérecours' mandatory « Acte
+   attaqué » slot takes (as practice numbers the contested decision n° 1): the written request
+   to the préfecture that went unanswered (a registered letter first), failing that the first
+   pièce of attempts; the other pièces follow in the order below;
 1. identity (`pieces` of catégorie « identite »), then situation of stay (« sejour »), then
    address (« domicile »): who the applicant is and why this préfet and this court;
 2. the failed attempts, in chronological order, one pièce per ISO week (« série homogène »,
@@ -169,15 +173,16 @@ def numeroter(dossier: Dossier, *, regroupement: Regroupement = "semaine") -> li
                    for i, p in enumerate(dossier.pieces, 1) if p.categorie == "autre"]
 
     acte = _choisir_acte_attaque(brouillons)
+    if acte is not None:
+        brouillons.insert(0, brouillons.pop(acte))
     return [Piece(numero=numero, libelle=b["libelle"], categorie=b["categorie"], fichiers=b["fichiers"],
-                  sources=b["sources"], serie=b.get("serie", ()), acte_attaque=(index == acte))
-            for index, (numero, b) in enumerate(enumerate(brouillons, start=1))]
+                  sources=b["sources"], serie=b.get("serie", ()), acte_attaque=(acte is not None and numero == 1))
+            for numero, b in enumerate(brouillons, start=1)]
 
 
 def _choisir_acte_attaque(brouillons: list[dict]) -> int | None:
     """L. 521-3 attacks no decision, yet the portal's « Acte attaqué » slot is mandatory: it
-    takes the proof that none exists — the written request to the préfecture that went
-    unanswered (a registered letter first), failing that the first attempts."""
+    takes the proof that none exists. Returns the index of that draft pièce."""
     demarches = [(i, b) for i, b in enumerate(brouillons) if b["categorie"] == "demarche"]
     if demarches:
         i, _ = min(demarches, key=lambda paire: (_PREFERENCE_ACTE.index(paire[1]["nature"]), paire[1]["date"]))
