@@ -1,0 +1,149 @@
+"""`rdvrefere` as installed: check, build and tribunal, with their exit codes."""
+
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+
+from dossiers import AUJOURD_HUI, donnees
+
+RDVREFERE = str(Path(sys.executable).parent / "rdvrefere")
+
+
+def lancer(*arguments):
+    return subprocess.run([RDVREFERE, *map(str, arguments)], capture_output=True, text=True, timeout=300)
+
+
+def ecrire(racine, data):
+    chemin = racine / "dossier.yml"
+    chemin.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return chemin
+
+
+def empreintes(racine):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in racine.iterdir() if p.is_file()}
+
+
+def test_tribunal_prints_authority_and_court_as_json():
+    resultat = lancer("tribunal", "75")
+    assert resultat.returncode == 0
+    assert json.loads(resultat.stdout) == {"code": "75", "departement": "Paris", "autorite": "préfet de police",
+                                           "tribunal": "Tribunal administratif de Paris"}
+    inconnu = lancer("tribunal", "988")
+    assert inconnu.returncode == 1 and "Nouvelle-Calédonie" in inconnu.stderr
+
+
+def test_check_exit_codes(tmp_path):
+    bon = ecrire(tmp_path, donnees(tmp_path))
+    resultat = lancer("check", bon, "--date", AUJOURD_HUI)
+    assert resultat.returncode == 0, resultat.stdout
+    assert "Dossier déposable." in resultat.stdout
+
+    data = donnees(tmp_path)
+    data["tentatives"] = data["tentatives"][:2]  # one week only
+    mauvais = ecrire(tmp_path, data)
+    resultat = lancer("check", mauvais, "--date", AUJOURD_HUI, "--json")
+    assert resultat.returncode == 1
+    assert any(p["chemin"] == "tentatives" and p["gravite"] == "erreur" for p in json.loads(resultat.stdout))
+
+    (tmp_path / "casse.yml").write_text("requerant: [\n", encoding="utf-8")
+    resultat = lancer("check", tmp_path / "casse.yml")
+    assert resultat.returncode == 2 and "n'est pas un YAML ou JSON valide" in resultat.stderr
+    assert "Traceback" not in resultat.stderr
+
+
+def test_check_lists_field_errors_without_traceback(tmp_path):
+    data = donnees(tmp_path)
+    data["requerant"]["courriel"] = "pas-une-adresse"
+    data["tentatives"][0]["heure"] = "midi"
+    resultat = lancer("check", ecrire(tmp_path, data))
+    assert resultat.returncode == 1
+    assert "requerant.courriel : adresse électronique « pas-une-adresse » invalide" in resultat.stdout
+    assert "tentatives[1].heure : heure « midi » illisible" in resultat.stdout
+    assert "Traceback" not in resultat.stdout + resultat.stderr
+
+
+def test_check_names_a_bad_file(tmp_path):
+    data = donnees(tmp_path)
+    (tmp_path / "faux.pdf").write_bytes(b"PK\x03\x04 this is a zip, not a pdf")
+    data["pieces"][0]["fichiers"] = ["faux.pdf"]
+    resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI)
+    assert resultat.returncode == 1
+    assert "pieces[1].fichiers[1]" in resultat.stdout and "faux.pdf" in resultat.stdout
+
+
+def test_build_writes_the_whole_bundle(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    dossier = ecrire(source, donnees(source))
+    avant = empreintes(source)
+    sortie = tmp_path / "depot"
+    resultat = lancer("build", dossier, "--out", sortie, "--date", AUJOURD_HUI)
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert empreintes(source) == avant  # inputs untouched
+
+    manifeste = json.loads((sortie / "manifest.json").read_text(encoding="utf-8"))
+    assert manifeste["tribunal"] == "Tribunal administratif de Montreuil"
+    pieces = [f for f in manifeste["fichiers"] if f["role"] == "piece"]
+    assert [p["numero"] for p in pieces] == list(range(1, len(pieces) + 1))
+    assert {f["role"] for f in manifeste["fichiers"]} >= {"requete", "requete_docx", "inventaire", "guide"}
+    for entree in manifeste["fichiers"]:
+        chemin = sortie / entree["fichier"]
+        assert chemin.stat().st_size == entree["octets"]
+        assert hashlib.sha256(chemin.read_bytes()).hexdigest() == entree["sha256"]
+        if chemin.suffix == ".pdf":
+            with pikepdf.open(chemin) as pdf:
+                assert len(pdf.pages) == entree["pages"]
+    for piece in pieces:
+        assert piece["fichier"].startswith(f"{piece['numero']:02d}_")
+    with zipfile.ZipFile(sortie / "Depot_Telerecours.zip") as archive:
+        assert set(archive.namelist()) == {f["fichier"] for f in manifeste["fichiers"]} | {"manifest.json"}
+    guide = (sortie / "Guide_depot.txt").read_text(encoding="utf-8")
+    assert "Acte attaqué" in guide and pieces[0]["fichier"] in guide
+    for piece in pieces[1:]:
+        assert f"tapez exactement : {piece['fichier'].removesuffix('.pdf')}" in guide
+
+
+def test_build_refuses_a_bad_file_and_writes_nothing(tmp_path):
+    data = donnees(tmp_path)
+    (tmp_path / "vide.jpg").write_bytes(b"")
+    data["pieces"][1]["fichiers"] = ["vide.jpg"]
+    sortie = tmp_path / "depot"
+    resultat = lancer("build", ecrire(tmp_path, data), "--out", sortie, "--date", AUJOURD_HUI)
+    assert resultat.returncode == 1
+    assert "vide.jpg" in resultat.stdout and "Aucun dossier de dépôt n'a été écrit." in resultat.stderr
+    assert not sortie.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".depot")]  # no leftovers
+
+
+def test_rebuild_replaces_a_previous_bundle_only_when_complete(tmp_path):
+    dossier = ecrire(tmp_path, donnees(tmp_path))
+    sortie = tmp_path / "depot"
+    assert lancer("build", dossier, "--out", sortie, "--date", AUJOURD_HUI).returncode == 0
+    premier = (sortie / "manifest.json").read_text(encoding="utf-8")
+    (tmp_path / "c4.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    assert lancer("build", dossier, "--out", sortie, "--date", AUJOURD_HUI).returncode == 1
+    assert (sortie / "manifest.json").read_text(encoding="utf-8") == premier  # the old bundle is intact
+
+
+@pytest.mark.parametrize("option, attendu", [("--par-tentative", 4), (None, 3)])
+def test_attempts_grouping(tmp_path, option, attendu):
+    dossier = ecrire(tmp_path, donnees(tmp_path))
+    arguments = ["build", dossier, "--out", tmp_path / "depot", "--date", AUJOURD_HUI] + ([option] if option else [])
+    assert lancer(*arguments).returncode == 0
+    manifeste = json.loads((tmp_path / "depot" / "manifest.json").read_text(encoding="utf-8"))
+    assert sum("tentative" in (f["libelle"] or "") for f in manifeste["fichiers"] if f["role"] == "piece") == attendu
+
+
+def test_a_piece_over_the_size_limit_is_refused_by_name(tmp_path):
+    dossier = ecrire(tmp_path, donnees(tmp_path))
+    resultat = lancer("build", dossier, "--out", tmp_path / "depot", "--date", AUJOURD_HUI, "--taille-max-mo", "0.001")
+    assert resultat.returncode == 1
+    assert "pièce n° 1" in resultat.stdout and "Mo" in resultat.stdout
+    assert not (tmp_path / "depot").exists()
