@@ -1,0 +1,445 @@
+#!/usr/bin/env bash
+# Local docassemble server for rdvrefere: no Docker, everything on 127.0.0.1, all state in
+# var/server/ (git-ignored).  FOR LOCAL DEVELOPMENT AND TESTS ONLY: trust authentication on
+# PostgreSQL (and fsync off), a well-known admin password, no TLS.
+#
+#   scripts/server.sh start    start whatever is not running, wait until the web server
+#                              answers, print the URLs and the admin account (idempotent;
+#                              restarts gunicorn/Celery when the wheel was reinstalled)
+#   scripts/server.sh stop     stop everything this script started (idempotent, never fails)
+#   scripts/server.sh status   one line per component; exit 0 when the web server answers
+#   scripts/server.sh serve    start, then wait in the foreground; Ctrl-C / SIGTERM stops
+#                              the server (unless it was already running before `serve`)
+#   scripts/server.sh reset    stop, then delete var/server (database, uploads, admin account)
+#   scripts/server.sh url      print the web server's base URL
+#
+# Components (ports overridable from the environment):
+#   PostgreSQL  private cluster var/server/pg, 127.0.0.1:${RDV_PG_PORT:-5433}, socket in var/
+#   Redis       127.0.0.1:${RDV_REDIS_PORT:-6380}, no persistence (also Celery's broker)
+#   gunicorn    docassemble.webapp.run:application, 1 worker x 4 threads, 127.0.0.1:${RDV_PORT:-8080}
+#   Celery      docassemble.webapp.worker, 1 process (background tasks)
+# Other environment knobs:
+#   RDV_DEBUG=1            docassemble `debug: True` (tracebacks and Source in the browser);
+#                          the default (False) shows what real users see
+#   RDV_START_TIMEOUT=180  seconds to wait for the web server
+#   RDV_VAR=var/server     state folder;  RDV_VENV=.venv  the venv holding docassemble
+#   RDV_ADMIN_EMAIL / RDV_ADMIN_PASSWORD   admin account, fixed when the database is created
+#                          (defaults admin@example.com / rdvrefere-admin; `reset` to change)
+#
+# Pitfall handled here: docassemble's processes take ANY existing file named on their
+# command line as their configuration file (config.load(arguments=sys.argv)), so gunicorn
+# and celery get no file path at all (config through DA_CONFIG_FILE, pid files written by
+# this script) and run from an empty folder, so no bare word of their command line
+# (`celery`, `worker`...) can name an existing file either.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VAR=${RDV_VAR:-$REPO/var/server}
+case $VAR in /*) ;; *) VAR=$REPO/$VAR ;; esac
+VENV=${RDV_VENV:-$REPO/.venv}
+case $VENV in /*) ;; *) VENV=$REPO/$VENV ;; esac
+PORT=${RDV_PORT:-8080}
+PG_PORT=${RDV_PG_PORT:-5433}
+REDIS_PORT=${RDV_REDIS_PORT:-6380}
+START_TIMEOUT=${RDV_START_TIMEOUT:-180}
+HOST=127.0.0.1
+BASE_URL=http://$HOST:$PORT
+MAIN_INTERVIEW=docassemble.rdvrefere:data/questions/rdvrefere.yml
+PROBE_INTERVIEW=docassemble.base:data/questions/default-interview.yml
+
+PGDATA=$VAR/pg/data
+PGSOCK=$VAR/pg/sock
+RUN=$VAR/run      # empty working directory of gunicorn and celery (see the pitfall above)
+PIDS=$VAR/pids
+LOGS=$VAR/log     # docassemble's own logs and ours (gunicorn.log, celery.log, ...)
+CONFIG=$VAR/config.yml
+ADMIN_ENV=$VAR/admin.env
+
+say() { printf '[server] %s\n' "$*"; }
+# The venv's Python, isolated (-I): run from the repository root, a plain `python -c`
+# would import docassemble.rdvrefere from the source tree (no data/ folder) instead of
+# the installed wheel.
+vpython() { "$VENV/bin/python" -I "$@"; }
+die() { printf '[server] ERROR: %s\n' "$*" >&2; exit 1; }
+
+pg_bin() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$d" ] || die "PostgreSQL not installed (make system)"
+  echo "$d"
+}
+
+# Run a command as the postgres user when we are root (initdb refuses root).
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pid from a pid file if that process is alive and its command line contains $2
+live_pid() {
+  local file=$1 pattern=$2 pid
+  [ -f "$file" ] || return 1
+  pid=$(cat "$file" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern" || return 1
+  echo "$pid"
+}
+
+port_busy() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+http_code() { curl -s -o /dev/null -w '%{http_code}' -m "${2:-5}" "$1" 2>/dev/null || true; }
+
+web_ok() { [ "$(http_code "$BASE_URL/health_check")" = 200 ]; }
+
+pg_running() { as_pg "$(pg_bin)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+redis_running() { redis-cli -h $HOST -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+
+# Fingerprint of the installed wheel's content: its RECORD lists every file's sha256, so
+# this changes when `make setup` installs different code, not on a mere reinstall.
+package_stamp() {
+  local record
+  record=$(ls -d "$VENV"/lib/python3*/site-packages/docassemble[._]rdvrefere-*.dist-info/RECORD 2>/dev/null | head -1)
+  if [ -n "$record" ]; then sha256sum < "$record" | cut -c1-16; else echo none; fi
+}
+
+main_interview_installed() {
+  vpython - <<'PY' 2>/dev/null
+import importlib.resources, sys
+try:
+    ok = importlib.resources.files('docassemble.rdvrefere').joinpath('data/questions/rdvrefere.yml').is_file()
+except Exception:
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+}
+
+# ---------------------------------------------------------------- preparation (idempotent)
+prepare() {
+  [ -x "$VENV/bin/gunicorn" ] && [ -x "$VENV/bin/celery" ] || die "no docassemble venv at $VENV (run: make setup)"
+  command -v redis-server >/dev/null || die "redis-server missing (run: make system)"
+  locale -a 2>/dev/null | grep -qi '^en_US\.utf8$' || die "locale en_US.UTF-8 missing (run: make system)"
+  mkdir -p "$VAR" "$RUN" "$PIDS" "$LOGS" "$VAR/files" "$VAR/webapp" "$VAR/certs" "$VAR/home" "$VAR/redis" "$VAR/pg"
+  chmod 755 "$VAR" "$VAR/pg"
+  # the secret key outlives restarts (sessions, encrypted answers, API keys depend on it)
+  if [ ! -s "$VAR/secretkey" ]; then
+    (umask 077; vpython -c 'import secrets; print(secrets.token_hex(16))' > "$VAR/secretkey")
+  fi
+  # admin account: decided once, when the database is first created
+  if [ ! -s "$ADMIN_ENV" ]; then
+    local key
+    key=$(vpython -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(32)))')
+    cat > "$ADMIN_ENV" <<EOF
+# Local-only admin account of the rdvrefere dev/test server (scripts/server.sh).
+RDV_ADMIN_EMAIL=${RDV_ADMIN_EMAIL:-admin@example.com}
+RDV_ADMIN_PASSWORD=${RDV_ADMIN_PASSWORD:-rdvrefere-admin}
+RDV_ADMIN_API_KEY=$key
+EOF
+  fi
+  # NLTK corpora, built offline (docassemble downloads them at import otherwise)
+  vpython "$REPO/scripts/make_nltk_data.py" "$VAR/nltk_data" >/dev/null
+  # LibreOffice profile (docassemble copies its ConvertToPdf macro into it for DOCX -> PDF)
+  if command -v libreoffice >/dev/null && [ ! -d "$VAR/home/.config/libreoffice/4/user/basic/Standard" ]; then
+    say "creating the LibreOffice profile"
+    HOME=$VAR/home timeout 120 libreoffice --headless --terminate_after_init </dev/null >/dev/null 2>&1 9>&- || true
+  fi
+  touch "$VAR/webapp/docassemble.wsgi"
+  vpython -c 'import importlib.metadata as m; print(m.version("docassemble.webapp"))' > "$VAR/webapp/VERSION"
+  write_config
+}
+
+write_config() {
+  local debug=False
+  [ "${RDV_DEBUG:-0}" = 1 ] && debug=True
+  local default_interview=$PROBE_INTERVIEW
+  main_interview_installed && default_interview=$MAIN_INTERVIEW
+  cat > "$CONFIG.tmp" <<YAML
+# Generated by scripts/server.sh at every start: edit the script, not this file.
+# Local development/test server only.
+debug: $debug
+# docassemble.base's example interviews stay reachable with debug off (smoke tests)
+allow demo: True
+secretkey: $(cat "$VAR/secretkey")
+url root: $BASE_URL
+root: /
+web server: none
+use https: False
+ip address ban enabled: False
+default interview: $default_interview
+language: en
+locale: en_US.utf8
+# French button and system words for interviews that call set_language('fr')
+words:
+  - docassemble.base:data/sources/fr-words.yml
+timezone: Europe/Paris
+country: FR
+server administrator email: admin@example.com
+db:
+  prefix: postgresql+psycopg2://
+  name: docassemble
+  user: docassemble
+  password: docassemble-local
+  host: $HOST
+  port: $PG_PORT
+redis: redis://$HOST:$REDIS_PORT
+rabbitmq: redis://$HOST:$REDIS_PORT/1
+uploads: $VAR/files
+log: $LOGS
+flask log: $LOGS/flask.log
+celery flask log: $LOGS/celery-flask.log
+webapp: $VAR/webapp/docassemble.wsgi
+ready file: $VAR/webapp/ready
+version file: $VAR/webapp/VERSION
+packages: $VENV
+modules: $VENV
+packagecache: $VAR/cache
+certs: $VAR/certs
+cert install directory: $VAR/certs
+web server certificate directory: $VAR/certs
+pypirc path: $VAR/pypirc
+libreoffice macro file: $VAR/home/.config/libreoffice/4/user/basic/Standard/Module1.xba
+nltk socket: $VAR/no-nltk-socket
+YAML
+  mv "$CONFIG.tmp" "$CONFIG"
+}
+
+# Environment of every docassemble process.
+da_env() {
+  export DA_CONFIG_FILE=$CONFIG NLTK_DATA=$VAR/nltk_data HOME=$VAR/home C_FORCE_ROOT=1
+  export LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 PATH=$VENV/bin:$PATH
+  unset PYTHONPATH
+}
+
+# ---------------------------------------------------------------- components
+start_pg() {
+  local bin; bin=$(pg_bin)
+  mkdir -p "$PGSOCK"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres:postgres "$VAR/pg" "$PGSOCK"
+    as_pg test -w "$VAR/pg" || die "user postgres cannot reach $VAR/pg (a parent folder is not \
+world-executable?): chmod o+x the parents, or set RDV_VAR to a folder elsewhere"
+  fi
+  # Unix socket paths are limited to 107 bytes: with a very deep checkout, TCP only
+  local sockdir=$PGSOCK
+  if (( ${#PGSOCK} > 90 )); then sockdir=; say "note: socket path too long, PostgreSQL on TCP only"; fi
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    say "initdb (private PostgreSQL cluster in $PGDATA)"
+    rm -rf "$PGDATA"
+    as_pg "$bin/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 --locale=C >"$VAR/pg/initdb.log" 2>&1 \
+      || { cat "$VAR/pg/initdb.log"; die "initdb failed"; }
+  fi
+  if ! pg_running; then
+    port_busy "$PG_PORT" && die "port $PG_PORT is taken by another program (set RDV_PG_PORT)"
+    # pg_ctl deals with a stale postmaster.pid itself
+    as_pg "$bin/pg_ctl" -D "$PGDATA" -l "$VAR/pg/server.log" -w -t 60 \
+      -o "-c listen_addresses=$HOST -p $PG_PORT -k '$sockdir' -c fsync=off -c full_page_writes=off" start >/dev/null 9>&- \
+      || { tail -20 "$VAR/pg/server.log"; die "PostgreSQL did not start"; }
+  fi
+  if ! psql -h $HOST -p "$PG_PORT" -U postgres -tAc "select 1 from pg_roles where rolname='docassemble'" | grep -q 1; then
+    psql -h $HOST -p "$PG_PORT" -U postgres -q \
+      -c "create role docassemble login password 'docassemble-local'" \
+      -c "create database docassemble owner docassemble encoding 'UTF8' template template0"
+  fi
+}
+
+start_redis() {
+  redis_running && return 0
+  port_busy "$REDIS_PORT" && die "port $REDIS_PORT is taken by another program (set RDV_REDIS_PORT)"
+  redis-server --bind $HOST --port "$REDIS_PORT" --daemonize yes --dir "$VAR/redis" \
+    --save '' --appendonly no --pidfile "$VAR/redis/redis.pid" --logfile "$LOGS/redis.log" 9>&-
+  local i
+  for i in $(seq 50); do redis_running && return 0; sleep 0.1; done
+  tail -20 "$LOGS/redis.log"; die "Redis did not start"
+}
+
+create_tables() {
+  # Creates/upgrades the tables and the admin user, and (re)registers the admin API key in
+  # Redis (Redis keeps nothing across restarts).  The password only counts at creation.
+  # shellcheck disable=SC1090
+  . "$ADMIN_ENV"
+  ( cd "$RUN" && da_env && \
+    DA_ADMIN_EMAIL=$RDV_ADMIN_EMAIL DA_ADMIN_PASSWORD=$RDV_ADMIN_PASSWORD DA_ADMIN_API_KEY=$RDV_ADMIN_API_KEY \
+    "$VENV/bin/python" -m docassemble.webapp.create_tables >"$LOGS/create_tables.log" 2>&1 9>&- ) \
+    || { tail -30 "$LOGS/create_tables.log"; die "create_tables failed"; }
+}
+
+start_gunicorn() {
+  live_pid "$PIDS/gunicorn.pid" gunicorn >/dev/null && return 0
+  port_busy "$PORT" && die "port $PORT is taken by another program (set RDV_PORT)"
+  rm -f "$VAR/webapp/ready"
+  ( cd "$RUN" && da_env && exec setsid "$VENV/bin/gunicorn" -b "$HOST:$PORT" -w 1 --threads 4 \
+      --timeout 300 --graceful-timeout 10 docassemble.webapp.run:application \
+      >>"$LOGS/gunicorn.log" 2>&1 </dev/null 9>&- ) &
+  echo $! > "$PIDS/gunicorn.pid"
+}
+
+start_celery() {
+  live_pid "$PIDS/celery.pid" celery >/dev/null && return 0
+  ( cd "$RUN" && da_env && exec setsid "$VENV/bin/celery" -A docassemble.webapp.worker worker \
+      -Q celery --concurrency=1 --loglevel=INFO --without-gossip --without-mingle --without-heartbeat \
+      >>"$LOGS/celery.log" 2>&1 </dev/null 9>&- ) &
+  echo $! > "$PIDS/celery.pid"
+}
+
+wait_for_web() {
+  local t0=$SECONDS pid
+  while :; do
+    if web_ok; then
+      # first interview load parses docassemble.base; do it now rather than in a user's face
+      http_code "$BASE_URL/interview?i=$PROBE_INTERVIEW" 120 >/dev/null
+      touch "$VAR/webapp/ready"
+      return 0
+    fi
+    if ! pid=$(live_pid "$PIDS/gunicorn.pid" gunicorn); then
+      say "gunicorn exited; last lines of $LOGS/gunicorn.log:"; tail -40 "$LOGS/gunicorn.log" >&2
+      return 1
+    fi
+    if (( SECONDS - t0 > START_TIMEOUT )); then
+      say "no answer from $BASE_URL after ${START_TIMEOUT}s; last lines of $LOGS/gunicorn.log:"
+      tail -40 "$LOGS/gunicorn.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+print_info() {
+  # shellcheck disable=SC1090
+  . "$ADMIN_ENV"
+  say "docassemble is up at $BASE_URL"
+  if main_interview_installed; then
+    say "interview: $BASE_URL/interview?i=$MAIN_INTERVIEW"
+  else
+    say "interview: $BASE_URL/interview?i=$MAIN_INTERVIEW (not in the installed package yet: make setup)"
+  fi
+  say "admin (local only): $RDV_ADMIN_EMAIL / $RDV_ADMIN_PASSWORD  ($BASE_URL/user/sign-in)"
+  say "state and logs: $VAR   (stop: scripts/server.sh stop)"
+}
+
+# ---------------------------------------------------------------- commands
+cmd_start() {
+  local t0=$SECONDS
+  mkdir -p "$VAR"
+  exec 9>"$VAR/.lock"
+  flock -w 600 9 || die "another start/stop holds $VAR/.lock"
+  if web_ok && live_pid "$PIDS/gunicorn.pid" gunicorn >/dev/null; then
+    if [ "$(package_stamp)" = "$(cat "$PIDS/package.stamp" 2>/dev/null)" ]; then
+      start_celery
+      say "already running"
+      print_info
+      return 0
+    fi
+    # Python modules are loaded once per process: serve the newly installed wheel
+    say "docassemble.rdvrefere was reinstalled: restarting gunicorn and celery"
+    stop_groups gunicorn:gunicorn celery:celery
+  fi
+  vpython -c 'import docassemble.rdvrefere' 2>/dev/null \
+    || say "warning: docassemble.rdvrefere is not installed in $VENV (make setup)"
+  prepare
+  start_pg
+  start_redis
+  create_tables
+  package_stamp > "$PIDS/package.stamp"
+  start_gunicorn
+  start_celery
+  if ! wait_for_web; then
+    cmd_stop_locked
+    die "the web server did not start"
+  fi
+  say "started in $((SECONDS - t0))s"
+  print_info
+}
+
+# Stop setsid'ed process groups (name:pattern ...): TERM to all at once (gunicorn and
+# Celery each take ~3-4 s to shut down gracefully), KILL whatever remains after 15 s.
+stop_groups() {
+  local item name pattern pid i alive
+  local -a pids=() names=()
+  for item in "$@"; do
+    name=${item%%:*}; pattern=${item#*:}
+    if pid=$(live_pid "$PIDS/$name.pid" "$pattern"); then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$name")
+    fi
+    rm -f "$PIDS/$name.pid"
+  done
+  for i in $(seq 150); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    (( alive )) || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  for name in "${names[@]}"; do say "stopped $name"; done
+}
+
+cmd_stop_locked() {
+  rm -f "$VAR/webapp/ready"
+  stop_groups gunicorn:gunicorn celery:celery
+  if redis_running; then
+    redis-cli -h $HOST -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    say "stopped redis"
+  fi
+  rm -f "$VAR/redis/redis.pid"
+  if [ -f "$PGDATA/PG_VERSION" ] && pg_running; then
+    as_pg "$(pg_bin)/pg_ctl" -D "$PGDATA" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+    say "stopped postgresql"
+  fi
+}
+
+cmd_stop() {
+  [ -d "$VAR" ] || { say "nothing to stop"; return 0; }
+  exec 9>"$VAR/.lock"
+  flock -w 600 9 || true
+  cmd_stop_locked
+  return 0
+}
+
+cmd_status() {
+  local rc=0 pid
+  if [ -f "$PGDATA/PG_VERSION" ] && pg_running; then say "postgresql  up    127.0.0.1:$PG_PORT"; else say "postgresql  down"; fi
+  if redis_running; then say "redis       up    127.0.0.1:$REDIS_PORT"; else say "redis       down"; fi
+  if pid=$(live_pid "$PIDS/celery.pid" celery); then say "celery      up    pid $pid"; else say "celery      down"; fi
+  if pid=$(live_pid "$PIDS/gunicorn.pid" gunicorn) && web_ok; then
+    say "web         up    $BASE_URL (pid $pid)"
+  else
+    say "web         down"; rc=3
+  fi
+  return $rc
+}
+
+cmd_serve() {
+  local was_running=0
+  web_ok && live_pid "$PIDS/gunicorn.pid" gunicorn >/dev/null && was_running=1
+  cmd_start
+  exec 9>&-   # release the lock while we wait
+  if (( was_running )); then
+    say "it was already running: Ctrl-C leaves it running (stop: make down)"
+    trap 'exit 0' INT TERM
+  else
+    say "serving; Ctrl-C stops it"
+    trap 'echo; cmd_stop; exit 0' INT TERM HUP
+  fi
+  while live_pid "$PIDS/gunicorn.pid" gunicorn >/dev/null; do
+    sleep 1 & wait $! || true
+  done
+  say "gunicorn exited; last lines of $LOGS/gunicorn.log:"; tail -20 "$LOGS/gunicorn.log" >&2
+  (( was_running )) || cmd_stop
+  return 1
+}
+
+cmd_reset() {
+  cmd_stop
+  rm -rf "$VAR"
+  say "removed $VAR"
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  serve) cmd_serve ;;
+  reset) cmd_reset ;;
+  url) echo "$BASE_URL" ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
