@@ -57,7 +57,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 def texte_sur(texte: object) -> str:
     """User text shown literally on a screen: HTML escaped, Markdown neutralised. (Mako never
     evaluates a value inserted with ${ }, so « ${ } » typed by a user stays text.)"""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(texte), quote=True))
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(texte)), quote=False)
 
 
 def taille_en_mo(octets: int) -> str:
@@ -97,7 +97,7 @@ def resume_televersement(fichiers: object) -> str:
     chemins = _chemins(fichiers)
     octets = sum(Path(c).stat().st_size for c in chemins)
     return (f"{len(chemins)} fichier{'s' if len(chemins) > 1 else ''}, {taille_en_mo(octets)} "
-            f"(limite : {taille_en_mo(LIMITES.taille_max_fichier)} par pièce après conversion)")
+            f"sur {taille_en_mo(LIMITES.taille_max_fichier)} permis")
 
 
 def _noms(fichiers: object) -> list[str]:
@@ -361,3 +361,8 @@ class DossierClient(DAObject):
     def noter(self, auteur: str, action: str) -> None:
         """Record a staff action (who, when, what) on the dossier."""
         self.journal.append({"quand": dt.datetime.now().isoformat(timespec="seconds"), "qui": auteur, "quoi": action})
+
+    def message_de_statut(self) -> str:
+        """What the client is told about the dossier's review (approved, filed with its case number)."""
+        from .personnel import message_pour_le_client  # noqa: PLC0415 - staff module, see personnel.py
+        return message_pour_le_client(self.statut, getattr(self, "numero_affaire", None), self.journal)
