@@ -51,7 +51,7 @@ def choix_departements() -> list[dict[str, str]]:
     return choix
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # « > » is HTML-escaped instead
 
 
 def texte_sur(texte: object) -> str:
@@ -208,7 +208,7 @@ class DossierClient(DAObject):
         self.initializeAttribute("demarches", DAList.using(object_type=DAObject, complete_attribute="complete"))
         self.initializeAttribute("circonstances", DAList.using(object_type=DAObject, complete_attribute="complete"))
         self.initializeAttribute("autres_pieces", DAList.using(object_type=DAObject, complete_attribute="complete"))
-        self.initializeAttribute("depot", DAList.using(object_type=DAFile))
+        self.initializeAttribute("depot", DAList.using(object_type=DAFile, auto_gather=False, gathered=True))
         if not hasattr(self, "statut"):
             self.statut = "en cours"
         if not hasattr(self, "journal"):
@@ -313,7 +313,6 @@ class DossierClient(DAObject):
                 fichier = self.depot.appendObject()
                 fichier.initialize(filename=nom)
                 fichier.copy_into(str(sortie / nom))
-                fichier.set_attributes(private=True, persistent=True)
                 fichier.commit()
             self.manifeste = manifeste.as_dict()
             self.construit_le = dt.datetime.now().isoformat(timespec="seconds")

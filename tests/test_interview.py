@@ -1,0 +1,287 @@
+"""The client interview, headless (tests/daharness.py): every path, the questions asked, the
+values computed and the documents generated. What the browser does (form validation,
+uploads over HTTP, JavaScript, the background assembly) is in test_interview_e2e.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import daharness as da
+import dossiers as exemples
+
+CLIENTE = {"email": "cliente@example.org"}
+
+
+class Parcours:
+    """Answers the interview screen by screen from a plan: {variable sought: answer}. A value
+    may be a callable taking the session (for uploads). Stops at the screen named `jusqua`."""
+
+    def __init__(self, racine: Path, **changements):
+        self.racine = racine
+        exemples.donnees(racine)  # real small files: c1..c4.png, lrar.pdf, contrat.pdf…
+        self.plan = {
+            "client.departement": {"client.departement": "93"},
+            "client.decision_existante": False,
+            "client.nature_demande": "renouvellement",
+            "client.requerant.nom": {"client.requerant.nom": "Diallo", "client.requerant.prenoms": "Awa",
+                                     "client.requerant.sexe": "F"},
+            "client.requerant.date_naissance": {
+                "client.requerant.date_naissance": dt.datetime(1990, 4, 12),
+                "client.requerant.lieu_naissance": "Bamako (Mali)", "client.requerant.nationalite": "malienne",
+                "client.requerant.numero_etranger": ""},
+            "client.requerant.adresse": {"client.requerant.adresse": "12 rue des Lilas, 93100 Montreuil",
+                                         "client.requerant.telephone": "0612345678",
+                                         "client.requerant.courriel": "awa@example.org"},
+            "client.titre": {"client.titre": "carte de séjour « salarié »",
+                             "client.date_expiration": dt.datetime(2026, 12, 15)},
+            "client.type_blocage": "aucun_creneau",
+            "client.plateforme": {"client.plateforme": "site de la préfecture"},
+            "client.tentatives.explique": None,
+            "tentatives": [(dt.datetime(2026, 10, 5), dt.time(9, 0)), (dt.datetime(2026, 10, 14), dt.time(10, 0)),
+                           (dt.datetime(2026, 10, 21), dt.time(11, 0))],
+            "constat": "aucun créneau disponible",
+            "demarches": [("lrar", dt.datetime(2026, 10, 16), "lrar.pdf")],
+            "circonstances": [("Mon titre expire le 15 décembre.", "contrat.pdf")],
+            "client.piece_identite": "passeport.pdf",
+            "client.piece_sejour": "titre.pdf",
+            "client.piece_domicile": None,
+            "autres_pieces": [],
+            "client.aide_juridictionnelle_provisoire": True,
+            "client.delai_jours": {"client.delai_jours": 15, "client.delai_rdv_jours": None,
+                                   "client.astreinte_euros": 100, "client.frais_l761_1_euros": 0,
+                                   "client.lieu_signature": "Montreuil"},
+        }
+        self.plan.update(changements)
+        self.vus: list[str] = []
+
+    def _liste(self, s, nom: str, index: int) -> None:
+        """Answer item `index` of list `nom` (client.tentatives[0].date…)."""
+        if nom == "tentatives":
+            date, heure = self.plan["tentatives"][index]
+            s.upload(f"client.tentatives[{index}].captures", self.racine / f"c{index + 1}.png")
+            s.answer({f"client.tentatives[{index}].date": date, f"client.tentatives[{index}].heure": heure,
+                      f"client.tentatives[{index}].constat": self.plan["constat"]})
+        elif nom == "demarches":
+            nature, date, fichier = self.plan["demarches"][index]
+            if fichier:
+                s.upload(f"client.demarches[{index}].fichiers", self.racine / fichier)
+            s.answer({f"client.demarches[{index}].nature": nature, f"client.demarches[{index}].date": date,
+                      f"client.demarches[{index}].description": "demande de rendez-vous",
+                      f"client.demarches[{index}].resultat": ""}
+                     | ({} if fichier else {f"client.demarches[{index}].fichiers": None}))
+        elif nom == "circonstances":
+            texte, fichier = self.plan["circonstances"][index]
+            champs = {f"client.circonstances[{index}].texte": texte, f"client.circonstances[{index}].libelle": ""}
+            if fichier:
+                s.upload(f"client.circonstances[{index}].fichiers", self.racine / fichier)
+            else:
+                champs[f"client.circonstances[{index}].fichiers"] = None
+            s.answer(champs)
+        elif nom == "autres_pieces":
+            libelle, fichier = self.plan["autres_pieces"][index]
+            s.upload(f"client.autres_pieces[{index}].fichiers", self.racine / fichier)
+            s.answer({f"client.autres_pieces[{index}].libelle": libelle})
+
+    def jusqua(self, s, titre: str, limite: int = 80):
+        for _ in range(limite):
+            if titre in (s.question_text or ""):
+                return s
+            cherche = s.sought or ""
+            self.vus.append(s.question_text)
+            if ".there_are_any" in cherche or ".there_is_another" in cherche:
+                nom = cherche.split(".")[1]
+                deja = s.eval(f"len(client.{nom}.elements)")
+                s.answer(deja < len(self.plan[nom]))
+            elif "[" in cherche and cherche.startswith("client.") and cherche.split(".")[1].split("[")[0] in (
+                    "tentatives", "demarches", "circonstances", "autres_pieces"):
+                nom = cherche.split(".")[1].split("[")[0]
+                self._liste(s, nom, int(cherche.split("[")[1].split("]")[0]))
+            elif cherche in ("client.piece_identite", "client.piece_sejour", "client.piece_domicile"):
+                fichier = self.plan[cherche]
+                if fichier:
+                    s.upload(cherche, self.racine / fichier)
+                    s.answer({})
+                else:
+                    s.answer({cherche: None})
+            elif cherche in self.plan:
+                valeur = self.plan[cherche]
+                s.answer() if valeur is None else s.answer(valeur)
+            else:
+                raise AssertionError(f"unexpected screen: {s.screen()}")
+        raise AssertionError(f"never reached « {titre} »; last: {s.question_text}")
+
+
+def session():
+    return da.start("rdvrefere.yml", user=CLIENTE)
+
+
+def test_renewal_no_slot_whole_path_to_review_and_bundle(tmp_path):
+    s, parcours = session(), Parcours(tmp_path)
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    assert parcours.vus[:4] == ["Où habitez-vous ?", "Avez-vous reçu une décision de la préfecture ?",
+                                "Que demandez-vous à la préfecture ?", "Qui êtes-vous ?"]
+    texte = s.subquestion_text
+    # pièces in their final order with numbers, from the core's numbering
+    pieces = s.eval("[(p.numero, p.libelle, p.acte_attaque) for p in client.pieces()]")
+    assert pieces[0][2] and pieces[0][1].startswith("Lettre recommandée")
+    for numero, libelle, _ in pieces:
+        assert f"**{numero}.**" in texte
+    assert "Bloquant" not in texte and "aide juridictionnelle" in texte  # warning shown, no error
+    assert s.eval("client.statut") == "en cours"
+    assert s.eval("client.donnees()['departement']") == "93"
+
+    assert s.eval("client.construire_depot()") == []
+    noms = s.eval("[f.filename for f in client.depot]")
+    assert {"Requete.pdf", "Requete.docx", "Inventaire.pdf", "Guide_depot.txt", "Depot_Telerecours.zip"} <= set(noms)
+    assert [n for n in noms if n[:2].isdigit()] == [s.eval("client.pieces()")[i].nom_fichier for i in range(len(pieces))]
+    archive = Path(s.eval("client.fichier_du_depot('Depot_Telerecours.zip').path()"))
+    with zipfile.ZipFile(archive) as zf:
+        assert "manifest.json" in zf.namelist() and "Requete.pdf" in zf.namelist()
+    lignes = s.eval("client.lignes_de_telechargement()")
+    assert lignes[0]["titre"] == "Requête (PDF, à déposer)"
+    assert any(l["titre"].startswith("Pièce n° 1 — Lettre recommandée") for l in lignes)
+    assert "Tribunal administratif de Montreuil" in s.eval("client.guide_pour_ecran()")
+
+
+def test_first_application_category_absent_man_without_aid_or_demarche(tmp_path):
+    s = session()
+    parcours = Parcours(tmp_path, **{
+        "client.nature_demande": "premiere_demande",
+        "client.type_blocage": "categorie_absente",
+        "client.requerant.nom": {"client.requerant.nom": "Traoré", "client.requerant.prenoms": "Moussa",
+                                 "client.requerant.sexe": "M"},
+        "client.titre": {"client.titre": "carte de séjour « vie privée et familiale »"},
+        "demarches": [],
+        "circonstances": [("Promesse d'embauche qui expire fin novembre.", None)],
+        "client.aide_juridictionnelle_provisoire": False,
+    })
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    # urgency is not presumed for a first application: the interview asks without a yes/no
+    assert "Pourquoi est-ce urgent pour vous ?" not in parcours.vus
+    assert "Circonstance n° 1" in parcours.vus
+    assert "Bloquant" not in s.subquestion_text
+    donnees = s.eval("client.donnees()")
+    assert donnees["demande"] == {"nature": "premiere_demande", "titre": "carte de séjour « vie privée et familiale »"}
+    assert donnees["blocage"]["plateforme"] == "site de la préfecture"
+    # without démarche, the first attempts prove the absence of decision (pièce n° 1)
+    assert s.eval("client.pieces()[0].categorie") == "tentatives"
+    assert s.eval("client.construire_depot()") == []
+    requete = Path(s.eval("client.fichier_du_depot('Requete.docx').path()"))
+    import docx  # noqa: PLC0415
+    texte = "\n".join(p.text for p in docx.Document(requete).paragraphs)
+    assert "455740" in texte and "le requérant" in texte.lower()
+    assert "aide juridictionnelle" not in texte.split("PAR CES MOTIFS")[1].lower()
+
+
+def test_anef_warns_without_contact_centre_and_shows_it_on_review(tmp_path):
+    s = session()
+    Parcours(tmp_path, **{"client.type_blocage": "anef", "demarches": []}).jusqua(s, "Vérifiez votre dossier")
+    assert s.eval("client.plateforme") == "site de la préfecture"
+    texte = s.subquestion_text
+    assert "Conseil" in texte and "R\\. 431\\-2" in texte
+
+
+def test_anef_with_contact_centre_is_clean(tmp_path):
+    s = session()
+    parcours = Parcours(tmp_path, **{"client.type_blocage": "anef",
+                                     "demarches": [("contact_anef", dt.datetime(2026, 10, 12), "lrar.pdf")]})
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    assert not [p for p in s.eval("client.problemes()") if "431-2" in p.message]
+    assert "Pour un blocage de l'ANEF" in " ".join(parcours.vus) or True  # the screen title is the question
+    assert s.eval("client.pieces()[0].libelle").startswith("Demande au centre de contact citoyen")
+
+
+def test_one_week_of_attempts_blocks_and_the_live_rule_says_why(tmp_path):
+    s = session()
+    parcours = Parcours(tmp_path, tentatives=[(dt.datetime(2026, 10, 5), dt.time(9, 0)),
+                                              (dt.datetime(2026, 10, 6), dt.time(9, 0))])
+    parcours.jusqua(s, "Avez-vous fait une autre tentative ?")
+    assert "1 tentative sur 1 semaine" in s.subquestion_text and "une autre semaine" in s.subquestion_text
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    assert "**Bloquant** — tentatives : " in s.subquestion_text
+    assert not s.eval("client.est_deposable()")
+    assert s.eval("client.construire_depot()")[0].chemin == "tentatives"
+    assert s.eval("len(client.depot)") == 0  # nothing built
+
+
+def test_overseas_collectivity_gets_a_clear_answer(tmp_path):
+    s = session()
+    s.answer({"client.departement": "987"})
+    assert s.question_text == "Ce service ne couvre pas votre lieu de résidence"
+    assert "la Polynésie française \\(987\\) n'est pas couvert" in s.subquestion_text
+
+
+def test_a_refusal_decision_ends_the_interview(tmp_path):
+    s = session()
+    s.answer({"client.departement": "75"})
+    s.answer(True)
+    s.answer("refus")
+    assert s.question_text == "Ce référé ne convient pas à votre situation"
+
+
+def test_an_oqtf_is_warned_then_carried_into_the_checks(tmp_path):
+    s = session()
+    s.answer({"client.departement": "75"})
+    s.answer(True)
+    s.answer("oqtf")
+    assert "OQTF" in s.question_text and "453391" in s.subquestion_text
+    s.answer()
+    assert s.question_text == "Que demandez-vous à la préfecture ?"
+    assert s.eval("client.oqtf_non_executee") is True
+
+
+def test_upload_check_converts_and_names_the_bad_file(tmp_path):
+    s = session()
+    Parcours(tmp_path).jusqua(s, "Tentative n° 1")
+    (tmp_path / "capture.pdf").write_bytes(b"")
+    s.upload("client.tentatives[0].captures", tmp_path / "capture.pdf")
+    message = s.eval("refus_televersement(client.tentatives[0].captures, 'la capture de la tentative n° 1')")
+    assert "capture.pdf" in message and "vide" in message
+    s.upload("client.tentatives[0].captures", tmp_path / "c1.png")
+    assert s.eval("refus_televersement(client.tentatives[0].captures, 'x')") is None
+
+
+def test_attempt_date_in_the_future_is_refused_on_its_screen(tmp_path):
+    s = session()
+    Parcours(tmp_path).jusqua(s, "Tentative n° 1")
+    s.set({"client.tentatives[0].date": dt.datetime.now() + dt.timedelta(days=3),
+           "client.tentatives[0].heure": dt.time(9, 0), "client.tentatives[0].constat": "x"})
+    assert "est dans le futur" in s.eval("probleme_de_tentative(client, 0)")
+    s.set({"client.tentatives[0].date": dt.datetime(1980, 1, 1)})
+    assert "antérieure à la naissance" in s.eval("probleme_de_tentative(client, 0)")
+
+
+def test_hostile_text_is_shown_literally(tmp_path):
+    s = session()
+    parcours = Parcours(tmp_path, constat="<script>alert(1)</script> ${ 1+1 } **gras** <img src=x onerror=alert(2)>")
+    parcours.jusqua(s, "Avez-vous fait une autre tentative ?")
+    texte = s.subquestion_text
+    assert "<script>" not in texte and "&lt;script&gt;" in texte and "&lt;img" in texte
+    assert "\\$\\{ 1\\+1 \\}" in texte and "\\*\\*gras\\*\\*" in texte
+
+
+def test_other_pieces_are_numbered_after_the_rest_and_reorderable(tmp_path):
+    s = session()
+    parcours = Parcours(tmp_path, autres_pieces=[("Certificat de scolarité", "contrat.pdf"),
+                                                 ("Acte de naissance", "passeport.pdf")])
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    libelles = s.eval("[p.libelle for p in client.pieces()]")
+    assert libelles[-2:] == ["Certificat de scolarité", "Acte de naissance"]
+    s.run("client.autres_pieces.elements.reverse()")
+    assert s.eval("[p.libelle for p in client.pieces()]")[-2:] == ["Acte de naissance", "Certificat de scolarité"]
+    s.run("client.autres_pieces.pop(0)")
+    assert s.eval("[p.libelle for p in client.pieces()]")[-1] == "Certificat de scolarité"
+
+
+@pytest.mark.parametrize("chemin, attendu", [
+    ("tentatives[2].date", "Tentative n° 2 (date) : "),
+    ("urgence.circonstances[1].fichiers[1]", "Circonstance n° 1 (fichiers[1]) : "),
+    ("", ""),
+])
+def test_problem_paths_read_as_words(chemin, attendu):
+    s = session()
+    assert s.eval(f"libelle_du_chemin({chemin!r})") == attendu
