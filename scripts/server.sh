@@ -166,9 +166,10 @@ web server: none
 use https: False
 ip address ban enabled: False
 default interview: $default_interview
-language: en
+# French for every page (sign-in, list of sessions); the interview also sets it itself.
+language: fr
 locale: en_US.utf8
-# French button and system words for interviews that call set_language('fr')
+# French button and system words
 words:
   - docassemble.base:data/sources/fr-words.yml
 timezone: Europe/Paris
@@ -199,6 +200,11 @@ web server certificate directory: $VAR/certs
 pypirc path: $VAR/pypirc
 libreoffice macro file: $VAR/home/.config/libreoffice/4/user/basic/Standard/Module1.xba
 nltk socket: $VAR/no-nltk-socket
+# Staff screens (interviews/staff.yml, README-staff.md): the privilege may list every
+# client session of the interview (interview_list(user_id='all') needs access_sessions).
+permissions:
+  rdvrefere_personnel:
+    - access_sessions
 YAML
   mv "$CONFIG.tmp" "$CONFIG"
 }

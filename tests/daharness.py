@@ -319,8 +319,23 @@ class SavedFile:
 
 
 # --------------------------------------------------------------------------- the plugin
+SQL_STORE: dict = {}  # DAStore's key-value table, in memory (server: the jsonstorage table)
+
+
 class HarnessPlugin:
     """The docassemble hooks an interview needs, served without a web server."""
+
+    @hookimpl
+    def server_sql_get(self, key, secret): return SQL_STORE.get(key)
+    @hookimpl
+    def server_sql_defined(self, key): return key in SQL_STORE
+    @hookimpl
+    def server_sql_set(self, key, val, encrypted, secret, the_user_id):
+        SQL_STORE[key] = pickle.loads(pickle.dumps(val))  # stored as the server would: a copy
+    @hookimpl
+    def server_sql_delete(self, key): SQL_STORE.pop(key, None)
+    @hookimpl
+    def server_sql_keys(self, prefix): return [k for k in SQL_STORE if k.startswith(prefix)]
 
     @hookimpl
     def get_default_language(self): return daconfig.get('language', LANGUAGE)

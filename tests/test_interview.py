@@ -202,7 +202,7 @@ def test_one_week_of_attempts_blocks_and_the_live_rule_says_why(tmp_path):
     parcours.jusqua(s, "Avez-vous fait une autre tentative ?")
     assert "1 tentative sur 1 semaine" in s.subquestion_text and "une autre semaine" in s.subquestion_text
     parcours.jusqua(s, "Vérifiez votre dossier")
-    assert "**Bloquant** — tentatives : " in s.subquestion_text
+    assert "**Bloquant** — Tentatives : " in s.subquestion_text
     assert not s.eval("client.est_deposable()")
     assert s.eval("client.construire_depot()")[0].chemin == "tentatives"
     assert s.eval("len(client.depot)") == 0  # nothing built
@@ -261,7 +261,7 @@ def test_hostile_text_is_shown_literally(tmp_path):
     parcours.jusqua(s, "Avez-vous fait une autre tentative ?")
     texte = s.subquestion_text
     assert "<script>" not in texte and "&lt;script&gt;" in texte and "&lt;img" in texte
-    assert "\\$\\{ 1\\+1 \\}" in texte and "\\*\\*gras\\*\\*" in texte
+    assert "$\\{ 1\\+1 \\}" in texte and "\\*\\*gras\\*\\*" in texte
 
 
 def test_other_pieces_are_numbered_after_the_rest_and_reorderable(tmp_path):

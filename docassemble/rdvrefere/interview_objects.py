@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from docassemble.base.util import DAFile, DAFileList, DAList, DAObject
+from docassemble.base.util import DAFile, DAFileList, DAList, DAObject, DAStore
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire
 from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier
@@ -33,6 +33,7 @@ __all__ = [
     "DossierClient", "STATUTS", "LIMITES", "choix_departements", "refus_televersement", "texte_sur",
     "taille_en_mo", "resume_televersement", "jour", "date_du_jour", "probleme_de_tentative",
     "plateforme_par_defaut", "ville_de", "message_collectivite", "libelle_du_chemin",
+    "garder_televersement", "deja_joint",
     # core names the screens use
     "COLLECTIVITES_NON_COUVERTES", "NATURES_DEMARCHE", "TYPES_BLOCAGE", "NOM_ZIP", "date_longue", "heure_fr",
     "erreurs",
@@ -51,13 +52,16 @@ def choix_departements() -> list[dict[str, str]]:
     return choix
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")  # « > » is HTML-escaped instead
+# Python-Markdown's escapable characters (« > » is HTML-escaped instead); « | » would split a
+# table cell and cannot be backslash-escaped outside tables, so it becomes an entity.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def texte_sur(texte: object) -> str:
-    """User text shown literally on a screen: HTML escaped, Markdown neutralised. (Mako never
+    """User text shown literally on a screen: Markdown neutralised, HTML escaped. (Mako never
     evaluates a value inserted with ${ }, so « ${ } » typed by a user stays text.)"""
-    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(texte)), quote=False)
+    echappe = html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(texte)), quote=False)
+    return echappe.replace("|", "&#124;")
 
 
 def taille_en_mo(octets: int) -> str:
@@ -90,6 +94,32 @@ def refus_televersement(fichiers: object, piece: str) -> str | None:
             except FichierRefuse as refus:
                 return refus.message
     return None
+
+
+def _memoire_des_televersements() -> DAStore:
+    """Uploads remembered per session outside the answers: docassemble's « Retour » button and a
+    table's « Modifier » rewind the answers, and a file field is never pre-filled, so without
+    this the client would have to upload the same screenshot again."""
+    return DAStore("rdvrefere-televersements", base="session")
+
+
+def garder_televersement(variable: str, fichiers: object) -> object:
+    """The files of an upload field: the new ones (then remembered), or, when the client
+    chose none, those uploaded earlier on this field. Called first in the validation code."""
+    memoire = _memoire_des_televersements()
+    if _chemins(fichiers):
+        memoire.set(variable, fichiers)
+        return fichiers
+    return memoire.get(variable) if memoire.defined(variable) else fichiers
+
+
+def deja_joint(variable: str) -> str:
+    """« Déjà joint : capture.png. » for the screen, when earlier files are remembered."""
+    memoire = _memoire_des_televersements()
+    if not memoire.defined(variable) or not _chemins(memoire.get(variable)):
+        return ""
+    noms = ", ".join(_noms(memoire.get(variable)))
+    return f"Déjà joint : {texte_sur(noms)}. Laissez le champ vide pour le garder, ou choisissez d'autres fichiers."
 
 
 def resume_televersement(fichiers: object) -> str:
@@ -161,10 +191,22 @@ _NOMS_DES_LISTES = {"tentatives": "Tentative", "demarches": "Démarche", "pieces
                     "urgence.circonstances": "Circonstance"}
 
 
+_NOMS_DES_CHAMPS = {
+    "tentatives": "Tentatives", "demarches": "Démarches", "urgence.circonstances": "Urgence",
+    "conclusions.delai_jours": "Délai pour la date de rendez-vous",
+    "conclusions.delai_rdv_jours": "Délai maximal avant le rendez-vous",
+    "conclusions.astreinte_euros": "Astreinte", "conclusions.frais_l761_1_euros": "Frais de justice",
+    "conclusions.aide_juridictionnelle_provisoire": "Aide juridictionnelle", "pieces": "Pièces",
+    "requerant.courriel": "Adresse électronique", "requerant.date_naissance": "Date de naissance",
+}
+
+
 def libelle_du_chemin(chemin: str) -> str:
     """« tentatives[2].date » → « Tentative n° 2 (date) : » for the screens; '' for the whole dossier."""
     if not chemin:
         return ""
+    if chemin in _NOMS_DES_CHAMPS:
+        return f"{_NOMS_DES_CHAMPS[chemin]} : "
     trouve = re.match(r"^([a-z_.]+?)\[(\d+)\](?:\.(.*))?$", chemin)
     if trouve and trouve.group(1) in _NOMS_DES_LISTES:
         detail = f" ({trouve.group(3)})" if trouve.group(3) else ""
@@ -215,6 +257,10 @@ class DossierClient(DAObject):
             self.journal = []
         if not hasattr(self, "problemes_depot"):
             self.problemes_depot = []
+        if not hasattr(self, "depot_a_jour"):
+            self.depot_a_jour = False  # staff: bundle rebuilt since the last staff change (personnel.py)
+        if not hasattr(self, "libelles_personnalises"):
+            self.libelles_personnalises = {}  # staff: source → {libelle, origine} (staff_objects.py)
 
     # --- to the core ----------------------------------------------------------------------
 
@@ -245,11 +291,13 @@ class DossierClient(DAObject):
                  "fichiers": _chemins(_defini(p, "fichiers"))} for p in self.autres_pieces.elements],
             "conclusions": {cle: _defini(self, cle) for cle in (
                 "delai_jours", "delai_rdv_jours", "astreinte_euros", "aide_juridictionnelle_provisoire",
-                "frais_l761_1_euros") if _defini(self, cle) is not None},
+                "frais_l761_1_euros") if _defini(self, cle) not in (None, "")},
             "signature": {"lieu": _defini(self, "lieu_signature") or None},
         }
         if donnees["demande"]["date_expiration"] is None:
             del donnees["demande"]["date_expiration"]
+        if not donnees["conclusions"].get("delai_rdv_jours"):  # an optional field left empty comes back as 0
+            donnees["conclusions"].pop("delai_rdv_jours", None)
         return donnees
 
     def _pieces_fixes(self) -> list[dict]:
@@ -357,9 +405,12 @@ class DossierClient(DAObject):
 
     # --- staff ------------------------------------------------------------------------------
 
-    def noter(self, auteur: str, action: str) -> None:
-        """Record a staff action (who, when, what) on the dossier."""
-        self.journal.append({"quand": dt.datetime.now().isoformat(timespec="seconds"), "qui": auteur, "quoi": action})
+    def noter(self, auteur: str, action: str, code: str | None = None) -> None:
+        """Record a staff action (who, when, what; `code` names the kind: « approuve », « depose »…)."""
+        from .personnel import entree_du_journal  # noqa: PLC0415 - staff module, see personnel.py
+        if not hasattr(self, "journal"):
+            self.journal = []
+        self.journal.append(entree_du_journal(auteur, action, code=code))
 
     def message_de_statut(self) -> str:
         """What the client is told about the dossier's review (approved, filed with its case number)."""

@@ -1,0 +1,226 @@
+"""The client interview on the real server, in Chromium, on a phone-sized screen: a whole case
+with real uploads (a rotated photo, a screenshot, a PDF), a bad file refused with its message,
+leaving and resuming, the background assembly, and the downloaded zip."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import secrets
+import zipfile
+
+import pikepdf
+import pytest
+import requests
+
+import fichiers
+from server import expect_question
+
+pytestmark = pytest.mark.server
+
+TELEPHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+             "device_scale_factor": 2}
+# Markdown, Mako and HTML typed by a user must never be interpreted (docassemble itself strips tags on input)
+CONSTAT = "Aucun créneau **disponible** ${ 1+1 } <b>gras</b>"
+CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer mon dossier)$")
+
+
+@pytest.fixture
+def telephone(navigateur, request):
+    """A fresh phone-sized page with its own cookies; a screenshot is kept when the test fails."""
+    contexte = navigateur.new_context(**TELEPHONE)
+    page = contexte.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    rapport = getattr(request.node, "rep_call", None)
+    if rapport is not None and rapport.failed:
+        from server import REPO  # noqa: PLC0415
+        (REPO / "out" / "screenshots").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(REPO / "out" / "screenshots" / f"{request.node.name}.png"), full_page=True)
+    contexte.close()
+
+
+def continuer(page):
+    page.locator("#daform button[type=submit]").filter(has_text=CONTINUER).first.click()
+
+
+def question(page, texte):
+    expect_question(page, texte.replace("'", "’") if isinstance(texte, str) else texte)
+
+
+def repondre_oui_non(page, oui: bool):
+    page.get_by_role("button", name="Oui" if oui else "Non", exact=True).click()
+
+
+def choisir(page, libelle):
+    page.get_by_text(libelle.replace("'", "’"), exact=True).click()
+    continuer(page)
+
+
+def champ(page, libelle):
+    """A field by its label (docassemble prints apostrophes typographically)."""
+    return page.get_by_label(libelle.replace("'", "’"), exact=True)
+
+
+def tentative(page, numero, date, heure, fichier):
+    question(page, f"Tentative n° {numero}")
+    champ(page, "Date de la tentative").fill(date)
+    champ(page, "Heure").fill(heure)
+    champ(page, "Ce que le site affichait").fill(CONSTAT)
+    page.locator("input[type=file]").set_input_files(str(fichier))
+    continuer(page)
+
+
+def debut_du_dossier(page, serveur, fichiers_du_test):
+    page.goto(serveur.interview_url("rdvrefere.yml"))
+    question(page, "Où habitez-vous ?")
+    page.locator("select").select_option("93")
+    continuer(page)
+    question(page, "Avez-vous reçu une décision de la préfecture ?")
+    repondre_oui_non(page, False)
+    question(page, "Que demandez-vous à la préfecture ?")
+    choisir(page, "Le renouvellement de mon titre de séjour")
+    question(page, "Qui êtes-vous ?")
+    champ(page, "Nom de famille").fill("Diallo")
+    champ(page, "Prénom(s)").fill("Awa")
+    page.get_by_text("Une femme", exact=True).click()
+    continuer(page)
+    question(page, "Votre naissance et votre nationalité")
+    champ(page, "Date de naissance").fill("1990-04-12")
+    champ(page, "Lieu de naissance (ville et pays)").fill("Bamako (Mali)")
+    champ(page, "Nationalité").fill("malienne")
+    continuer(page)
+    question(page, "Où le tribunal peut-il vous joindre ?")
+    champ(page, "Adresse complète (rue, code postal, ville)").fill("12 rue des Lilas, 93100 Montreuil")
+    champ(page, "Téléphone").fill("0612345678")
+    champ(page, "Adresse électronique").fill("awa@example.org")
+    continuer(page)
+    question(page, "Quel titre de séjour demandez-vous ?")
+    page.locator("input.dacombobox, input[role=combobox]").first.fill("carte de séjour temporaire « salarié »")
+    champ(page, "Date d'expiration de votre titre actuel").fill("2026-12-15")
+    continuer(page)
+    question(page, "Qu'est-ce qui vous empêche d'avoir un rendez-vous ?")
+    choisir(page, "Le site ne propose jamais de créneau libre")
+    question(page, "Sur quel site avez-vous essayé ?")
+    assert "Seine-Saint-Denis" in champ(page, "Nom ou adresse du site").input_value()
+    continuer(page)
+    question(page, "Vos tentatives de prise de rendez-vous")
+    continuer(page)
+
+
+def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, navigateur, telephone, tmp_path):
+    photo = fichiers.jpeg_photo(tmp_path / "passeport.jpg", size=(2000, 1500), orientation=6)
+    capture1 = fichiers.png_capture(tmp_path / "capture-5-oct.png", size=(390, 844))
+    capture2 = fichiers.png_capture(tmp_path / "capture-14-oct.png", size=(390, 844))
+    capture3 = fichiers.png_capture(tmp_path / "capture-21-oct.png", size=(390, 844))
+    lettre = fichiers.pdf(tmp_path / "lettre-recommandee.pdf", pages=2)
+    faux = tmp_path / "capture.pdf"
+    faux.write_bytes(b"PK\x03\x04 ceci est une archive zip")
+
+    cliente = serveur.create_user(email=f"awa.{secrets.token_hex(4)}@example.org", password="Motdepasse-123!")
+    serveur.login(telephone, cliente)
+    debut_du_dossier(telephone, serveur, tmp_path)
+
+    # a bad file is refused on its own screen, with the engine's message naming it
+    tentative(telephone, 1, "2026-10-05", "09:02", faux)
+    erreur = telephone.locator(".da-has-error, .invalid-feedback, .alert-danger").first
+    erreur.wait_for()
+    assert "capture.pdf" in telephone.locator("#daform").inner_text()
+    tentative(telephone, 1, "2026-10-05", "09:02", capture1)
+    question(telephone, "Avez-vous fait une autre tentative ?")
+    texte = telephone.locator("#daquestion").inner_text()
+    assert "1 tentative sur 1 semaine différente" in texte
+    assert "Aucun créneau **disponible** ${ 1+1 }" in texte  # shown literally, not interpreted
+    assert telephone.locator("#daquestion td b, #daquestion td strong").count() == 0
+    repondre_oui_non(telephone, True)
+    tentative(telephone, 2, "2026-10-14", "10:00", capture2)
+    question(telephone, "Avez-vous fait une autre tentative ?")
+    assert "2 tentatives sur 2 semaines différentes" in telephone.locator("#daquestion").inner_text()
+
+    # leave, come back in another browser: the same place, nothing lost
+    autre = navigateur.new_context(**TELEPHONE)
+    try:
+        page = autre.new_page()
+        page.set_default_timeout(30_000)
+        serveur.login(page, cliente)
+        page.goto(serveur.url + "/interviews")
+        page.locator("a", has_text="Obtenir un rendez-vous en préfecture par le juge").click()
+        question(page, "Avez-vous fait une autre tentative ?")
+        assert "2 tentatives sur 2 semaines différentes" in page.locator("#daquestion").inner_text()
+        repondre_oui_non(page, True)
+        tentative(page, 3, "2026-10-21", "11:40", capture3)
+        question(page, "Avez-vous fait une autre tentative ?")
+        # going back rewinds the answers, but never loses an upload: the file is kept
+        page.locator("#dabackbutton, .dabackicon, button.dabackbutton").first.click()
+        question(page, "Tentative n° 3")
+        assert "Déjà joint : capture-21-oct.png" in page.locator("#daquestion").inner_text()
+        assert champ(page, "Date de la tentative").input_value() == "2026-10-21"
+        continuer(page)
+        question(page, "Avez-vous fait une autre tentative ?")
+        assert "3 tentatives sur 3 semaines différentes" in page.locator("#daquestion").inner_text()
+        telephone = page
+        repondre_oui_non(telephone, False)
+
+        question(telephone, "Avez-vous écrit ou parlé à la préfecture pour demander un rendez-vous ?")
+        repondre_oui_non(telephone, True)
+        question(telephone, "Démarche n° 1")
+        telephone.get_by_text("Lettre recommandée avec accusé de réception", exact=True).click()
+        champ(telephone, "Date").fill("2026-10-16")
+        champ(telephone, "Ce que vous avez demandé").fill("un rendez-vous pour le renouvellement")
+        telephone.locator("input[type=file]").set_input_files(str(lettre))
+        continuer(telephone)
+        question(telephone, "Avez-vous fait une autre démarche ?")
+        repondre_oui_non(telephone, False)
+        question(telephone, "Pourquoi est-ce urgent pour vous ?")
+        repondre_oui_non(telephone, False)
+        question(telephone, "Votre pièce d'identité")
+        telephone.locator("input[type=file]").set_input_files(str(photo))
+        continuer(telephone)
+        question(telephone, "Votre titre de séjour actuel")
+        continuer(telephone)
+        question(telephone, "Un justificatif de domicile")
+        continuer(telephone)
+        question(telephone, "Avez-vous d'autres pièces à joindre ?")
+        repondre_oui_non(telephone, False)
+        question(telephone, "Demandez-vous l'aide juridictionnelle ?")
+        repondre_oui_non(telephone, True)
+        question(telephone, "Ce que vous demandez au juge")
+        assert champ(telephone, "Délai pour que le préfet vous donne une date de rendez-vous (en jours)").input_value() == "15"
+        assert champ(telephone, "Ville où vous signez").input_value() == "Montreuil"
+        continuer(telephone)
+
+        question(telephone, "Vérifiez votre dossier")
+        relecture = telephone.locator("#daquestion").inner_text()
+        assert "1. Lettre recommandée avec AR à la préfecture du 16 octobre 2026" in relecture
+        assert "Bloquant" not in relecture
+        continuer(telephone)
+
+        question(telephone, re.compile("Votre dossier (se prépare|est prêt)"))
+        expect_question(telephone, "Votre dossier est prêt", timeout=120_000)
+        texte = telephone.locator("#daquestion").inner_text()
+        assert "Tribunal administratif de Montreuil" in texte and "Acte attaqué" in texte
+        lien = telephone.get_by_role("link", name=re.compile("Télécharger tout"))
+        with telephone.expect_download() as attente:
+            lien.click()
+        archive = zipfile.ZipFile(io.BytesIO(attente.value.path().read_bytes()))
+    finally:
+        autre.close()
+
+    noms = archive.namelist()
+    manifeste = json.loads(archive.read("manifest.json"))
+    pieces = [f for f in manifeste["fichiers"] if f["role"] == "piece"]
+    assert [p["numero"] for p in pieces] == list(range(1, len(pieces) + 1))
+    assert pieces[0]["fichier"].startswith("01_Lettre_recommandee") and pieces[0]["acte_attaque"]
+    assert {"Requete.pdf", "Requete.docx", "Inventaire.pdf", "Guide_depot.txt"} <= set(noms)
+    identite = next(p for p in pieces if p["libelle"].startswith("Pièce d'identité"))
+    with pikepdf.open(io.BytesIO(archive.read(identite["fichier"]))) as pdf:
+        image = next(iter(pdf.pages[0].get_images().values()))
+        assert image.Height > image.Width  # the EXIF-rotated photo came out upright
+    assert "Tribunal administratif de Montreuil" in archive.read("Guide_depot.txt").decode("utf-8")
+
+
+def test_a_client_cannot_read_another_clients_file_by_number(serveur, navigateur, tmp_path):
+    """The bundle's files are private to the session that made them."""
+    anonyme = requests.get(serveur.url + "/uploadedfile/1/file.pdf", timeout=30, allow_redirects=False)
+    assert anonyme.status_code in (302, 403, 404)
