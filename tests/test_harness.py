@@ -174,10 +174,17 @@ def test_content_actions_user_and_url_args():
     assert t.subquestion_text.split()[:2] == ['avocat@example.com', 'advocate=True']
 
 
+def test_dastore_is_kept_in_memory_outside_the_answers():
+    s = da.start(EXAMPLES + '_harness.yml', content=YAML)
+    s.run("DAStore('s', base='session').set('k', [1, 2])")
+    assert s.eval("DAStore('s', base='session').get('k')") == [1, 2]
+    assert s.eval("DAStore('s', base='session').defined('autre')") is False
+
+
 def test_server_only_services_fail_clearly():
     s = da.start(EXAMPLES + '_harness.yml', content=YAML)
-    with pytest.raises(da.HarnessHookMissing, match='server_sql'):
-        s.run("DAStore('s').get('k')")
+    with pytest.raises(da.HarnessHookMissing):
+        s.run("background_action('nothing')")
 
 
 def test_roundtrip_catches_unpicklable_variables():

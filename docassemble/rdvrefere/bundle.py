@@ -3,36 +3,55 @@
 The bundle is built in a temporary folder beside the destination and moved into place only when
 every file is written and within the portal's limits: a failed build leaves no half-written
 bundle that looks complete, and never changes an input file.
+
+Speed. The pièces are built by a few threads (``RDVREFERE_THREADS``, default: the CPU count,
+at most ``FILS_MAX``; 1 builds everything in the calling thread, in order). Threads, not
+processes: the engine also runs inside Celery's prefork workers, which cannot fork. The
+output does not depend on the number of threads: each pièce is its own file, the manifest
+lists them in order, and when several pièces fail the one reported is the first in order, as
+in a build one pièce at a time. The requête and the inventaire go through LibreOffice in one
+run, started as soon as the pièces holding word-processing documents are done: the other
+pièces' page counts are known in advance (files examined, index pages laid out) and checked
+against the built pièces at the end (the inventaire is made again if one differs). Every file
+is examined once per build (``conversion._examens_memorises``).
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
 import tempfile
+import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pikepdf
 
 from . import __version__
+from . import conversion
 from .conversion import FichierRefuse, Limites, ajuster_taille, convertir_en_pdf, examiner_fichier, tamponner
 from .dossier import Dossier
 from .guide import etapes_du_depot, guide_en_texte
 from .juridictions import juridiction
 from .numerotation import Piece, Regroupement, numeroter
 from .problemes import Probleme, erreurs
-from .requete import rendre_inventaire, rendre_requete
+from .requete import docx_inventaire, docx_requete, pdfs_depuis_docx
+from .tampon import police
+from .types_fichiers import GENRES_TEXTE
 from .verification import verifier
 
 __all__ = ["DossierNonDeposable", "Fichier", "Manifeste", "construire", "page_de_garde", "NOM_ZIP"]
 
 NOM_ZIP = "Depot_Telerecours.zip"
 NOM_GUIDE = "Guide_depot.txt"
+FILS_MAX = 4              # threads building pièces (beyond that, memory grows and disks wait)
 
 
 class DossierNonDeposable(Exception):
@@ -117,13 +136,156 @@ def _decrire(role: str, chemin: Path, **autres) -> Fichier:
     return Fichier(role, chemin.name, pages, chemin.stat().st_size, _sha256(chemin), **autres)
 
 
+def _nombre_de_fils() -> int:
+    """Threads for the pièces: ``RDVREFERE_THREADS`` if set (1: no thread at all), else the CPU
+    count, at most FILS_MAX."""
+    try:
+        demande = int(os.environ.get("RDVREFERE_THREADS", "0"))
+    except ValueError:
+        demande = 0
+    if demande > 0:
+        return demande
+    return max(1, min(FILS_MAX, os.cpu_count() or 1))
+
+
+def _dans_le_contexte(fonction):
+    """`fonction`, each call run in a copy of the caller's context (the build's memory of examined
+    files), as a context cannot be entered by two threads at once."""
+    contexte = contextvars.copy_context()
+    return lambda *a, **k: contexte.copy().run(fonction, *a, **k)
+
+
+def _a_des_documents(piece: Piece) -> bool:
+    """Whether the pièce holds word-processing files (LibreOffice; page count known only after)."""
+    try:
+        return any(examiner_fichier(f, piece=piece.reference).genre in GENRES_TEXTE for f in piece.fichiers)
+    except FichierRefuse:
+        return True        # its conversion will fail and say why: do not guess its pages
+
+
+def _poids(piece: Piece) -> int:
+    """Rough cost of building a pièce (bytes read), to start the longest ones first."""
+    total = 0
+    for fichier in piece.fichiers:
+        try:
+            total += Path(fichier).stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def _pages_prevues(piece: Piece) -> int | None:
+    """The page count the pièce will have, from its files (pages or printed frames) and its
+    index page; None when it cannot be known before building it."""
+    if _a_des_documents(piece):
+        return None
+    try:
+        lignes = page_de_garde(piece)
+        pages = sum(examiner_fichier(f, piece=piece.reference).pages for f in piece.fichiers)
+        if lignes:
+            with pikepdf.open(io.BytesIO(conversion._page_de_garde(lignes))) as index:
+                pages += len(index.pages)
+        return pages
+    except Exception:
+        return None
+
+
+def _refus_de_la_piece(piece: Piece, refus: FichierRefuse) -> DossierNonDeposable:
+    return DossierNonDeposable([Probleme(piece.sources[0], refus.message)])
+
+
+def _piece_ou_refus(piece: Piece, chantier: Path, limites: Limites) -> Fichier:
+    try:
+        return _construire_piece(piece, chantier, limites)
+    except FichierRefuse as refus:
+        raise _refus_de_la_piece(piece, refus) from None
+
+
+def _construire_les_pieces(pieces: list[Piece], chantier: Path, limites: Limites, fils: int,
+                           redaction=None) -> tuple[list[Fichier], object]:
+    """Build every pièce into `chantier`, with `fils` threads; the Fichier of each, in order, and
+    the future of `redaction`. The first failing pièce IN ORDER is the one reported (as
+    DossierNonDeposable, as when built one at a time); pièces after a failed one are not started.
+    `redaction(futures, arret)`, if given, runs in its own thread beside the pièces (it may wait
+    for some of them); when this returns or raises, no thread is working in `chantier` any more."""
+    if fils <= 1:
+        return [_piece_ou_refus(piece, chantier, limites) for piece in pieces], None
+    premier_echec = [len(pieces)]
+    verrou = threading.Lock()
+
+    def tache(i: int) -> Fichier:
+        if i > premier_echec[0]:
+            return None            # an earlier pièce failed: that one will be reported
+        try:
+            return _construire_piece(pieces[i], chantier, limites)
+        except BaseException:
+            with verrou:
+                premier_echec[0] = min(premier_echec[0], i)
+            raise
+
+    # LibreOffice pièces first (the inventaire waits for their page counts), then the heaviest
+    ordre = sorted(range(len(pieces)), key=lambda i: (not _a_des_documents(pieces[i]), -_poids(pieces[i]), i))
+    ouvriers = ThreadPoolExecutor(max_workers=fils, thread_name_prefix="rdvrefere-piece")
+    a_cote = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rdvrefere-redaction") if redaction else None
+    futures = [None] * len(pieces)
+    arret = threading.Event()
+    try:
+        for i in ordre:
+            futures[i] = ouvriers.submit(_dans_le_contexte(tache), i)
+        speculation = a_cote.submit(_dans_le_contexte(redaction), futures, arret) if a_cote else None
+        resultats = []
+        for piece, future in zip(pieces, futures):         # the first failure in order is raised
+            try:
+                resultats.append(future.result())
+            except FichierRefuse as refus:
+                raise _refus_de_la_piece(piece, refus) from None
+        return resultats, speculation
+    except BaseException:
+        arret.set()
+        raise
+    finally:
+        ouvriers.shutdown(wait=True, cancel_futures=True)     # nothing writes in `chantier` after this
+        if a_cote:
+            a_cote.shutdown(wait=True, cancel_futures=True)
+
+
 def construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | None = None,
                limites: Limites | None = None, regroupement: Regroupement = "semaine") -> Manifeste:
     """Write the whole bundle into `sortie` (replaced only on success) and return its manifest.
     Raises DossierNonDeposable with the reasons when the dossier cannot be filed as it is."""
+    with conversion._examens_memorises():
+        return _construire(dossier, sortie, aujourd_hui=aujourd_hui, limites=limites, regroupement=regroupement)
+
+
+def _examiner_d_avance(dossier: Dossier, fils: int) -> None:
+    """Examine every file with `fils` threads, so that the dossier check (one file after the
+    other) finds them already examined. Refusals are left to the check, which words them."""
+    def examiner(fichier):
+        try:
+            examiner_fichier(fichier)
+        except Exception:
+            pass
+    fichiers = sorted({Path(f) for _, f in dossier.tous_les_fichiers()}, key=lambda f: -_taille(f))
+    with ThreadPoolExecutor(max_workers=fils, thread_name_prefix="rdvrefere-examen") as ouvriers:
+        list(ouvriers.map(_dans_le_contexte(examiner), fichiers))
+
+
+def _taille(chemin: Path) -> int:
+    try:
+        return chemin.stat().st_size
+    except OSError:
+        return 0
+
+
+def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | None,
+                limites: Limites | None, regroupement: Regroupement) -> Manifeste:
     aujourd_hui = aujourd_hui or dt.date.today()
     limites = limites or Limites()
     sortie = Path(sortie).resolve()
+    fils = _nombre_de_fils()
+    if fils > 1:
+        police(), police(gras=True)          # register the fonts once, before the threads
+        _examiner_d_avance(dossier, fils)
     problemes = verifier(dossier, aujourd_hui=aujourd_hui, limites=limites)
     if erreurs(problemes):
         raise DossierNonDeposable(erreurs(problemes))
@@ -132,23 +294,53 @@ def construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | N
     tribunal = juridiction(dossier.departement)
     sortie.parent.mkdir(parents=True, exist_ok=True)
     chantier = Path(tempfile.mkdtemp(prefix=f".{sortie.name}.en-cours-", dir=sortie.parent))
+    requete_docx, requete_pdf = chantier / "Requete.docx", chantier / "Requete.pdf"
+    inventaire_docx, inventaire_pdf = chantier / "Inventaire.docx", chantier / "Inventaire.pdf"
+
+    def rediger(futures, arret: threading.Event) -> dict[int, int] | None:
+        """Beside the pièces: the requête and the inventaire (pages of the pièces foreseen, or
+        waited for when they hold documents) through ONE LibreOffice run. Returns the page
+        counts used, or None when it stopped early (a pièce failed)."""
+        docx_requete(dossier, pieces, requete_docx, aujourd_hui=aujourd_hui)
+        pages = {}
+        for piece, future in zip(pieces, futures):
+            prevues = _pages_prevues(piece)
+            if prevues is None:
+                fichier = future.result()          # raises if that pièce failed: stop here
+                if fichier is None:
+                    return None
+                prevues = fichier.pages
+            pages[piece.numero] = prevues
+        if arret.is_set():
+            return None
+        docx_inventaire(dossier, pieces, pages, inventaire_docx)
+        pdfs_depuis_docx([(requete_docx, requete_pdf), (inventaire_docx, inventaire_pdf)])
+        return pages
+
     try:
         manifeste = Manifeste(tribunal.tribunal, tribunal.autorite, dt.datetime.now().isoformat(timespec="seconds"),
                               __version__, avertissements=[str(p) for p in problemes])
-        fichiers_pieces = []
-        for piece in pieces:
-            try:
-                fichiers_pieces.append(_construire_piece(piece, chantier, limites))
-            except FichierRefuse as refus:
-                raise DossierNonDeposable([Probleme(piece.sources[0], refus.message)]) from None
-        docx, pdf = rendre_requete(dossier, pieces, chantier, aujourd_hui=aujourd_hui)
-        manifeste.fichiers += [_decrire("requete", pdf), _decrire("requete_docx", docx)]
-        manifeste.fichiers += fichiers_pieces
+        fichiers_pieces, speculation = _construire_les_pieces(pieces, chantier, limites, fils,
+                                                              redaction=rediger if fils > 1 else None)
         pages = {f.numero: f.pages for f in fichiers_pieces}
-        inventaire_docx, inventaire_pdf = rendre_inventaire(dossier, pieces, pages, chantier)
+        faits = None
+        if speculation is not None:
+            try:
+                faits = speculation.result()
+            except Exception:
+                faits = None                      # done again below, where its error (if any) is raised
+        if faits is None:
+            docx_requete(dossier, pieces, requete_docx, aujourd_hui=aujourd_hui)
+            docx_inventaire(dossier, pieces, pages, inventaire_docx)
+            pdfs_depuis_docx([(requete_docx, requete_pdf), (inventaire_docx, inventaire_pdf)])
+        elif faits != pages:                      # a foreseen page count was wrong: the inventaire again
+            docx_inventaire(dossier, pieces, pages, inventaire_docx)
+            pdfs_depuis_docx([(inventaire_docx, inventaire_pdf)])
+        manifeste.fichiers += [_decrire("requete", requete_pdf), _decrire("requete_docx", requete_docx)]
+        manifeste.fichiers += fichiers_pieces
         manifeste.fichiers += [_decrire("inventaire", inventaire_pdf), _decrire("inventaire_docx", inventaire_docx)]
         guide = chantier / NOM_GUIDE
-        guide.write_text(guide_en_texte(etapes_du_depot(pieces, tribunal, requete=pdf.name)), encoding="utf-8")
+        guide.write_text(guide_en_texte(etapes_du_depot(pieces, tribunal, requete=requete_pdf.name)), encoding="utf-8")
         manifeste.fichiers.append(_decrire("guide", guide))
 
         trop_gros = [f for f in manifeste.fichiers if f.role in {"requete", "piece"} and f.octets > limites.taille_max_fichier]

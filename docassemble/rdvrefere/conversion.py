@@ -13,14 +13,22 @@ Rules implemented here:
 
 Every refusal is a ``FichierRefuse`` whose French message names the file and the pièce and
 says what to do. Inputs are only ever read; outputs appear complete or not at all.
+
+The files of a pièce are examined, and its images converted, by a few threads (Pillow and
+LibreOffice release the GIL; ``RDVREFERE_THREADS=1`` keeps everything in the calling thread).
+Pages are still added in the files' order and, when several files are refused, the first in
+order is reported, as when they are handled one after the other.
 """
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import io
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +162,24 @@ def _aplatir_formulaires(doc: pikepdf.Pdf) -> None:
 
 # -- checking one upload ----------------------------------------------------------------------
 
+# Inside one bundle build the same file is examined several times (the dossier check, the
+# pièce's conversion, the index page of a série): ``_examens_memorises`` keeps, for the
+# duration of a ``with`` block, the result of each examination that accepted the file, keyed
+# by the file's identity and modification stamps (a changed file is examined again).
+# Refusals are never kept: they are raised again, with the caller's wording.
+_EXAMENS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rdvrefere_examens", default=None)
+
+
+@contextlib.contextmanager
+def _examens_memorises():
+    jeton = _EXAMENS.set({}) if _EXAMENS.get() is None else None
+    try:
+        yield
+    finally:
+        if jeton is not None:
+            _EXAMENS.reset(jeton)
+
+
 def examiner_fichier(chemin: Path, *, piece: str = "", limites: Limites = Limites(),
                      nom: str | None = None) -> InfoFichier:
     """Fast check of one upload, to run when it arrives. Refuses (``FichierRefuse``) an empty,
@@ -162,6 +188,24 @@ def examiner_fichier(chemin: Path, *, piece: str = "", limites: Limites = Limite
     before decoding). Accepts PDFs with only an owner password. Only reads the file.
     ``nom``: the name to show, when ``chemin`` is a storage name (docassemble uploads)."""
     chemin = Path(chemin)
+    memoire = _EXAMENS.get()
+    if memoire is None:
+        return _examiner(chemin, piece, limites, nom)
+    try:
+        etat = chemin.stat()
+        cle = (str(chemin.resolve()), nom or chemin.name, limites.pixels_max, etat.st_dev, etat.st_ino,
+               etat.st_size, etat.st_mtime_ns, etat.st_ctime_ns)
+    except (OSError, RuntimeError):
+        return _examiner(chemin, piece, limites, nom)
+    connu = memoire.get(cle)
+    if connu is None:
+        info = _examiner(chemin, piece, limites, nom)
+        memoire[cle] = (info.genre, info.pages)
+        return info
+    return InfoFichier(chemin, *connu)
+
+
+def _examiner(chemin: Path, piece: str, limites: Limites, nom: str | None) -> InfoFichier:
     nom = nom or chemin.name
 
     def refus(motif: str, suite: str) -> FichierRefuse:
@@ -294,7 +338,7 @@ def convertir_en_pdf(fichiers: Sequence[Path], destination: Path, *, piece: str 
 
     provisoire: Path | None = None
     try:
-        infos = [examiner_fichier(f, piece=piece, limites=limites, nom=n) for f, n in zip(fichiers, noms)]
+        infos = _examiner_tous(fichiers, noms, piece, limites)
         destination.parent.mkdir(parents=True, exist_ok=True)
         fd, nom_provisoire = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.stem}-",
                                               suffix=".part")
@@ -310,6 +354,15 @@ def convertir_en_pdf(fichiers: Sequence[Path], destination: Path, *, piece: str 
                 versions.append(doc.pdf_version)
                 sortie.pages.extend(ouverts.enter_context(doc).pages)
 
+            # images are decoded and re-encoded by a few threads, started before LibreOffice
+            # runs; their pages are still added in order, and the first failure in order raised
+            a_convertir = [i for i, info in enumerate(infos) if info.genre in GENRES_IMAGE]
+            fils = _fils_images(len(a_convertir))
+            if fils > 1:
+                ouvriers = ouverts.enter_context(_Ouvriers(fils))
+                en_cours = {i: ouvriers.submit(_pages_d_image, fichiers[i], limites.pixels_max) for i in a_convertir}
+            else:
+                en_cours = {}
             if page_de_garde:
                 ajouter(io.BytesIO(_page_de_garde(page_de_garde)))
             documents = _convertir_documents(fichiers, noms, infos, Path(travail), piece, limites)
@@ -325,7 +378,9 @@ def convertir_en_pdf(fichiers: Sequence[Path], destination: Path, *, piece: str 
                         raise _refus_conversion(chemin, nom, piece, "le PDF produit est illisible") from None
                 else:
                     try:
-                        for page in images.pages_pdf(chemin, pixels_max=limites.pixels_max):
+                        pages_image = (en_cours.pop(i).result() if i in en_cours
+                                       else images.pages_pdf(chemin, pixels_max=limites.pixels_max))
+                        for page in pages_image:
                             ajouter(io.BytesIO(page))
                     except images.ImageTropGrande as e:
                         raise _refus_trop_grande(chemin, nom, piece, e, limites) from None
@@ -344,6 +399,52 @@ def convertir_en_pdf(fichiers: Sequence[Path], destination: Path, *, piece: str 
             provisoire.unlink(missing_ok=True)
         destination.unlink(missing_ok=True)
         raise
+
+
+FILS_IMAGES_MAX = 4
+# at most this many images decoded at once in the process, whatever the number of pièces being
+# built (each decoded photo holds tens of Mo)
+_IMAGES_EN_COURS = threading.BoundedSemaphore(max(1, min(FILS_IMAGES_MAX, os.cpu_count() or 1)))
+
+
+def _fils_images(nombre: int) -> int:
+    """Threads converting the images of one pièce: ``RDVREFERE_THREADS`` if set (1: none, the
+    calling thread does everything), else the CPU count, at most FILS_IMAGES_MAX."""
+    if nombre < 2:
+        return 1
+    try:
+        demande = int(os.environ.get("RDVREFERE_THREADS", "0"))
+    except ValueError:
+        demande = 0
+    fils = demande if demande > 0 else min(FILS_IMAGES_MAX, os.cpu_count() or 1)
+    return max(1, min(fils, nombre))
+
+
+def _examiner_tous(fichiers: list[Path], noms: list[str], piece: str, limites: Limites) -> list[InfoFichier]:
+    """``examiner_fichier`` on each file, by a few threads; the first refusal in order is raised."""
+    fils = _fils_images(len(fichiers))
+    if fils <= 1:
+        return [examiner_fichier(f, piece=piece, limites=limites, nom=n) for f, n in zip(fichiers, noms)]
+    with _Ouvriers(fils) as ouvriers:
+        futures = [ouvriers.submit(contextvars.copy_context().run, examiner_fichier, f, piece=piece,
+                                   limites=limites, nom=n) for f, n in zip(fichiers, noms)]
+        return [future.result() for future in futures]
+
+
+def _pages_d_image(chemin: Path, pixels_max: int) -> list[bytes]:
+    with _IMAGES_EN_COURS:
+        return list(images.pages_pdf(chemin, pixels_max=pixels_max))
+
+
+class _Ouvriers(ThreadPoolExecutor):
+    """On leaving (failure included): conversions not started are dropped, running ones awaited."""
+
+    def __init__(self, fils: int):
+        super().__init__(max_workers=fils, thread_name_prefix="rdvrefere-image")
+
+    def __exit__(self, *exc):
+        self.shutdown(wait=True, cancel_futures=True)
+        return False
 
 
 def _refus_conversion(chemin: Path, nom: str, piece: str, raison: str) -> FichierRefuse:

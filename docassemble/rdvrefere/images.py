@@ -18,6 +18,7 @@ import contextlib
 import io
 import re
 import struct
+import threading
 import warnings
 import zlib
 from collections.abc import Iterator
@@ -50,14 +51,33 @@ ERREURS_DE_DECODAGE = (OSError, SyntaxError, ValueError, EOFError, RuntimeError,
                        IndexError, struct.error, zlib.error, UserWarning)
 
 
+_STRICT_VERROU = threading.Lock()
+_strict_actifs: list = []          # [catch_warnings, count] while some thread is inside _strict
+
+
 @contextlib.contextmanager
 def _strict() -> Iterator[None]:
     """Pillow only warns on a TIFF cut short: make that an error. Our own pixel check replaces
-    Pillow's decompression-bomb warning. (warnings filters are process-wide: a benign race.)"""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        warnings.filterwarnings("error", message="Truncated File Read")
+    Pillow's decompression-bomb warning. Warning filters are process-wide and images are
+    converted by several threads: the first thread in installs the filters, the last one out
+    restores them (nested ``catch_warnings`` from two threads would restore them too early)."""
+    with _STRICT_VERROU:
+        if not _strict_actifs:
+            garde = warnings.catch_warnings()
+            garde.__enter__()
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.filterwarnings("error", message="Truncated File Read")
+            _strict_actifs[:] = [garde, 0]
+        _strict_actifs[1] += 1
+    try:
         yield
+    finally:
+        with _STRICT_VERROU:
+            _strict_actifs[1] -= 1
+            if not _strict_actifs[1]:
+                garde = _strict_actifs[0]
+                _strict_actifs.clear()
+                garde.__exit__(None, None, None)
 
 
 class ImageIllisible(Exception):

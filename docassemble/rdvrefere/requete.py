@@ -6,7 +6,9 @@ by `redaction` — plain values, no docassemble import — so that the command l
 and the staff screens produce the same documents. The DOCX is kept for editing; the PDF is made
 by LibreOffice through the package's one converter (`bureautique.convertir_documents`: private
 profile per process, timeout, process group killed on timeout), fonts embedded. A DOCX edited by staff
-becomes a PDF again through `pdf_depuis_docx`.
+becomes a PDF again through `pdf_depuis_docx`. `pdfs_depuis_docx` converts several rendered DOCX
+in one LibreOffice run (the bundle renders the requête and the inventaire with `docx_requete` and
+`docx_inventaire`, then converts both at once: one LibreOffice start-up instead of two).
 
 Rendering uses Jinja's autoescape and a strict environment: a value is placed, never evaluated,
 so user text such as « {{ x }} », « <script> » or « & » appears literally; an undefined variable
@@ -23,6 +25,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -36,7 +39,7 @@ from .problemes import Probleme
 from .redaction import avertissements_requete, contexte_inventaire, contexte_requete
 
 __all__ = ["contexte_requete", "contexte_inventaire", "avertissements_requete", "rendre_requete",
-           "rendre_inventaire", "docx_requete", "docx_inventaire", "pdf_depuis_docx", "modele",
+           "rendre_inventaire", "docx_requete", "docx_inventaire", "pdf_depuis_docx", "pdfs_depuis_docx", "modele",
            "ModeleInvalide", "DocxIllisible", "PdfImpossible", "Probleme",
            "MODELE_REQUETE", "MODELE_INVENTAIRE"]
 
@@ -59,16 +62,30 @@ class PdfImpossible(RuntimeError):
 
 def _en_pdf(docx: Path, pdf: Path) -> Path:
     """`docx` → `pdf` through LibreOffice, in a private working folder."""
+    pdf, = pdfs_depuis_docx([(docx, pdf)])
+    return pdf
+
+
+def pdfs_depuis_docx(paires: Sequence[tuple[Path, Path]]) -> list[Path]:
+    """Each `(docx, pdf)` pair: `docx` → `pdf`, all in ONE LibreOffice run (one start-up), e.g. the
+    requête and the inventaire of a bundle. Raises `PdfImpossible` naming the first document that
+    could not be converted (as `rendre_requete`/`rendre_inventaire` would); PDFs are moved into
+    place only when every one was made."""
+    paires = [(Path(docx), Path(pdf)) for docx, pdf in paires]
+    if not paires:
+        return []
     with tempfile.TemporaryDirectory(prefix="rdv-lo-") as chantier:
         try:
-            produit, = convertir_documents([(docx, "docx")], Path(chantier))
+            produits = convertir_documents([(docx, "docx") for docx, _ in paires], Path(chantier))
         except ConversionEchouee as exc:
+            docx = paires[exc.index or 0][0]
             raise PdfImpossible(f"Le document « {docx.name} » n'a pas pu être converti en PDF : {exc.raison}. "
                                 "Le fichier Word reste disponible ; réessayez, ou enregistrez-le en PDF depuis "
                                 "votre traitement de texte.") from None
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(produit, pdf)
-    return pdf
+        for produit, (_, pdf) in zip(produits, paires):
+            pdf.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(produit, pdf)
+    return [pdf for _, pdf in paires]
 
 
 def modele(nom: str) -> bytes:
