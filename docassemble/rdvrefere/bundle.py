@@ -250,11 +250,14 @@ def _construire_les_pieces(pieces: list[Piece], chantier: Path, limites: Limites
 
 
 def construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | None = None,
-               limites: Limites | None = None, regroupement: Regroupement = "semaine") -> Manifeste:
+               limites: Limites | None = None, regroupement: Regroupement = "semaine",
+               libelles: dict[str, str] | None = None) -> Manifeste:
     """Write the whole bundle into `sortie` (replaced only on success) and return its manifest.
-    Raises DossierNonDeposable with the reasons when the dossier cannot be filed as it is."""
+    Raises DossierNonDeposable with the reasons when the dossier cannot be filed as it is.
+    `libelles` are staff labels for computed pièces (see numerotation.numeroter)."""
     with conversion._examens_memorises():
-        return _construire(dossier, sortie, aujourd_hui=aujourd_hui, limites=limites, regroupement=regroupement)
+        return _construire(dossier, sortie, aujourd_hui=aujourd_hui, limites=limites, regroupement=regroupement,
+                           libelles=libelles)
 
 
 def _examiner_d_avance(dossier: Dossier, fils: int) -> None:
@@ -278,7 +281,7 @@ def _taille(chemin: Path) -> int:
 
 
 def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | None,
-                limites: Limites | None, regroupement: Regroupement) -> Manifeste:
+                limites: Limites | None, regroupement: Regroupement, libelles: dict[str, str] | None) -> Manifeste:
     aujourd_hui = aujourd_hui or dt.date.today()
     limites = limites or Limites()
     sortie = Path(sortie).resolve()
@@ -290,7 +293,7 @@ def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | 
     if erreurs(problemes):
         raise DossierNonDeposable(erreurs(problemes))
 
-    pieces = numeroter(dossier, regroupement=regroupement)
+    pieces = numeroter(dossier, regroupement=regroupement, libelles=libelles)
     tribunal = juridiction(dossier.departement)
     sortie.parent.mkdir(parents=True, exist_ok=True)
     chantier = Path(tempfile.mkdtemp(prefix=f".{sortie.name}.en-cours-", dir=sortie.parent))

@@ -329,9 +329,21 @@ class DossierClient(DAObject):
     def pieces(self) -> list[Piece]:
         """The pièces in their final order, from the core's one numbering function."""
         try:
-            return numeroter(self.dossier())
+            return numeroter(self.dossier(), libelles=self.libelles_effectifs())
         except (DossierInvalide, DossierIllisible):
             return []
+
+    def libelles_effectifs(self) -> dict[str, str]:
+        """Staff labels for computed pièces (attempts, démarches), each kept only while the
+        pièce at that source still has the label it had when staff renamed it."""
+        personnalises = getattr(self, "libelles_personnalises", None) or {}
+        if not personnalises:
+            return {}
+        try:
+            calcules = {p.sources[0]: p.libelle for p in numeroter(self.dossier())}
+        except (DossierInvalide, DossierIllisible):
+            return {}
+        return {source: v["libelle"] for source, v in personnalises.items() if calcules.get(source) == v.get("origine")}
 
     def bilan_tentatives(self) -> BilanTentatives:
         """Attempts so far (the live rule on the attempts screens)."""
@@ -352,7 +364,7 @@ class DossierClient(DAObject):
         with tempfile.TemporaryDirectory(prefix="rdv-depot-") as chantier:
             sortie = Path(chantier) / "depot"
             try:
-                manifeste = construire(dossier, sortie, limites=LIMITES)
+                manifeste = construire(dossier, sortie, limites=LIMITES, libelles=self.libelles_effectifs())
             except DossierNonDeposable as exc:
                 return exc.problemes
             self.depot.clear()
@@ -397,7 +409,7 @@ class DossierClient(DAObject):
     def guide_pour_ecran(self) -> str:
         """The filing guide as Markdown with every user-given text escaped."""
         dossier = self.dossier()
-        etapes = etapes_du_depot(numeroter(dossier), juridiction(dossier.departement))
+        etapes = etapes_du_depot(numeroter(dossier, libelles=self.libelles_effectifs()), juridiction(dossier.departement))
         blocs = []
         for etape in etapes:
             blocs += [f"#### {texte_sur(etape.titre)}", "", *[f"* {texte_sur(ligne)}" for ligne in etape.lignes], ""]
@@ -411,6 +423,14 @@ class DossierClient(DAObject):
         if not hasattr(self, "journal"):
             self.journal = []
         self.journal.append(entree_du_journal(auteur, action, code=code))
+
+    def reprendre_apres_modification(self) -> None:
+        """The client reopens the answers: an approval no longer covers what will change."""
+        from .personnel import statut_apres_modification  # noqa: PLC0415 - staff module, see personnel.py
+        nouveau = statut_apres_modification(self.statut)
+        if nouveau != self.statut:
+            self.noter("le client", "a rouvert ses réponses : approbation retirée", code="modification_client")
+            self.statut = nouveau
 
     def message_de_statut(self) -> str:
         """What the client is told about the dossier's review (approved, filed with its case number)."""

@@ -152,8 +152,11 @@ def _brouillons_tentatives(dossier: Dossier, regroupement: Regroupement) -> list
     return brouillons
 
 
-def numeroter(dossier: Dossier, *, regroupement: Regroupement = "semaine") -> list[Piece]:
-    """Every pièce of the dossier, numbered 1, 2, 3… in filing order (see module docstring)."""
+def numeroter(dossier: Dossier, *, regroupement: Regroupement = "semaine",
+              libelles: dict[str, str] | None = None) -> list[Piece]:
+    """Every pièce of the dossier, numbered 1, 2, 3… in filing order (see module docstring).
+    `libelles` (source → label, e.g. {"tentatives[2]": "…"}) replaces the label of the pièce
+    whose first source matches: staff relabelling a pièce whose label is computed."""
     brouillons: list[dict] = []
     for categorie in ("identite", "sejour", "domicile"):
         brouillons += [{"libelle": p.libelle, "categorie": categorie, "fichiers": tuple(p.fichiers),
@@ -175,7 +178,9 @@ def numeroter(dossier: Dossier, *, regroupement: Regroupement = "semaine") -> li
     acte = _choisir_acte_attaque(brouillons)
     if acte is not None:
         brouillons.insert(0, brouillons.pop(acte))
-    return [Piece(numero=numero, libelle=b["libelle"], categorie=b["categorie"], fichiers=b["fichiers"],
+    libelles = {source: texte.strip() for source, texte in (libelles or {}).items() if texte and texte.strip()}
+    return [Piece(numero=numero, libelle=libelles.get(b["sources"][0], b["libelle"]), categorie=b["categorie"],
+                  fichiers=b["fichiers"],
                   sources=b["sources"], serie=b.get("serie", ()), acte_attaque=(acte is not None and numero == 1))
             for numero, b in enumerate(brouillons, start=1)]
 
