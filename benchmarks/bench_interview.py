@@ -52,9 +52,9 @@ class Chrono:
             self.depart = None
 
 
-def instrumenter(e2e, chrono: Chrono) -> None:
-    """Wrap the e2e helpers so every click starts the clock and every question stops it."""
-    continuer, oui_non, question = e2e.continuer, e2e.repondre_oui_non, e2e.question
+def instrumenter(nav, chrono: Chrono) -> None:
+    """Wrap the browser helpers so every click starts the clock and every question stops it."""
+    continuer, oui_non, question = nav.continuer, nav.oui_non, nav.question
 
     def continuer_chrono(page):
         televersement = any(f.input_value() for f in page.locator("input[type=file]").all())
@@ -69,7 +69,7 @@ def instrumenter(e2e, chrono: Chrono) -> None:
         question(page, texte)
         chrono.arrivee(str(texte))
 
-    e2e.continuer, e2e.repondre_oui_non, e2e.question = continuer_chrono, oui_non_chrono, question_chrono
+    nav.continuer, nav.oui_non, nav.question = continuer_chrono, oui_non_chrono, question_chrono
 
 
 def percentile(valeurs: list[float], rang: float) -> float:
@@ -90,7 +90,7 @@ def main() -> int:
         serveur = serveur_local.Server(started_here=demarre_ici)
         e2e = _module_e2e()
         chrono = Chrono()
-        instrumenter(e2e, chrono)
+        instrumenter(e2e.nav, chrono)
         assemblages = []
         with sync_playwright() as p:
             navigateur = p.chromium.launch(executable_path="/usr/bin/chromium", args=serveur_local.CHROMIUM_ARGS)

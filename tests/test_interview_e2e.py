@@ -15,6 +15,7 @@ import pytest
 import requests
 
 import fichiers
+import parcours_navigateur as nav
 from server import expect_question
 
 pytestmark = pytest.mark.server
@@ -23,7 +24,6 @@ TELEPHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_
              "device_scale_factor": 2}
 # Markdown, Mako and HTML typed by a user must never be interpreted (docassemble itself strips tags on input)
 CONSTAT = "Aucun créneau **disponible** ${ 1+1 } <b>gras</b>"
-CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer mon dossier)$")
 
 
 @pytest.fixture
@@ -41,74 +41,6 @@ def telephone(navigateur, request):
     contexte.close()
 
 
-def continuer(page):
-    page.locator("#daform button[type=submit]").filter(has_text=CONTINUER).first.click()
-
-
-def question(page, texte):
-    expect_question(page, texte.replace("'", "’") if isinstance(texte, str) else texte)
-
-
-def repondre_oui_non(page, oui: bool):
-    page.get_by_role("button", name="Oui" if oui else "Non", exact=True).click()
-
-
-def choisir(page, libelle):
-    page.get_by_text(libelle.replace("'", "’"), exact=True).click()
-    continuer(page)
-
-
-def champ(page, libelle):
-    """A field by its label (docassemble prints apostrophes typographically)."""
-    return page.get_by_label(libelle.replace("'", "’"), exact=True)
-
-
-def tentative(page, numero, date, heure, fichier):
-    question(page, f"Tentative n° {numero}")
-    champ(page, "Date de la tentative").fill(date)
-    champ(page, "Heure").fill(heure)
-    champ(page, "Ce que le site affichait").fill(CONSTAT)
-    page.locator("input[type=file]").set_input_files(str(fichier))
-    continuer(page)
-
-
-def debut_du_dossier(page, serveur, fichiers_du_test):
-    page.goto(serveur.interview_url("rdvrefere.yml"))
-    question(page, "Où habitez-vous ?")
-    page.locator("select").select_option("93")
-    continuer(page)
-    question(page, "Avez-vous reçu une décision de la préfecture ?")
-    repondre_oui_non(page, False)
-    question(page, "Que demandez-vous à la préfecture ?")
-    choisir(page, "Le renouvellement de mon titre de séjour")
-    question(page, "Qui êtes-vous ?")
-    champ(page, "Nom de famille").fill("Diallo")
-    champ(page, "Prénom(s)").fill("Awa")
-    page.get_by_text("Une femme", exact=True).click()
-    continuer(page)
-    question(page, "Votre naissance et votre nationalité")
-    champ(page, "Date de naissance").fill("1990-04-12")
-    champ(page, "Lieu de naissance (ville et pays)").fill("Bamako (Mali)")
-    champ(page, "Nationalité").fill("malienne")
-    continuer(page)
-    question(page, "Où le tribunal peut-il vous joindre ?")
-    champ(page, "Adresse complète (rue, code postal, ville)").fill("12 rue des Lilas, 93100 Montreuil")
-    champ(page, "Téléphone").fill("0612345678")
-    champ(page, "Adresse électronique").fill("awa@example.org")
-    continuer(page)
-    question(page, "Quel titre de séjour demandez-vous ?")
-    page.locator("input.dacombobox, input[role=combobox]").first.fill("carte de séjour temporaire « salarié »")
-    champ(page, "Date d'expiration de votre titre actuel").fill("2026-12-15")
-    continuer(page)
-    question(page, "Qu'est-ce qui vous empêche d'avoir un rendez-vous ?")
-    choisir(page, "Le site ne propose jamais de créneau libre")
-    question(page, "Sur quel site avez-vous essayé ?")
-    assert "Seine-Saint-Denis" in champ(page, "Nom ou adresse du site").input_value()
-    continuer(page)
-    question(page, "Vos tentatives de prise de rendez-vous")
-    continuer(page)
-
-
 def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, navigateur, telephone, tmp_path):
     photo = fichiers.jpeg_photo(tmp_path / "passeport.jpg", size=(2000, 1500), orientation=6)
     capture1 = fichiers.png_capture(tmp_path / "capture-5-oct.png", size=(390, 844))
@@ -120,22 +52,23 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
 
     cliente = serveur.create_user(email=f"awa.{secrets.token_hex(4)}@example.org", password="Motdepasse-123!")
     serveur.login(telephone, cliente)
-    debut_du_dossier(telephone, serveur, tmp_path)
+    nav.identite(telephone, serveur, "Diallo", "Awa")
+    nav.jusqua_tentatives(telephone)
 
     # a bad file is refused on its own screen, with the engine's message naming it
-    tentative(telephone, 1, "2026-10-05", "09:02", faux)
+    nav.tentative(telephone, 1, "2026-10-05", "09:02", faux, CONSTAT)
     erreur = telephone.locator(".da-has-error, .invalid-feedback, .alert-danger").first
     erreur.wait_for()
     assert "capture.pdf" in telephone.locator("#daform").inner_text()
-    tentative(telephone, 1, "2026-10-05", "09:02", capture1)
-    question(telephone, "Avez-vous fait une autre tentative ?")
+    nav.tentative(telephone, 1, "2026-10-05", "09:02", capture1, CONSTAT)
+    nav.question(telephone, "Avez-vous fait une autre tentative ?")
     texte = telephone.locator("#daquestion").inner_text()
     assert "1 tentative sur 1 semaine différente" in texte
     assert "Aucun créneau **disponible** ${ 1+1 }" in texte  # shown literally, not interpreted
     assert telephone.locator("#daquestion td b, #daquestion td strong").count() == 0
-    repondre_oui_non(telephone, True)
-    tentative(telephone, 2, "2026-10-14", "10:00", capture2)
-    question(telephone, "Avez-vous fait une autre tentative ?")
+    nav.oui_non(telephone, True)
+    nav.tentative(telephone, 2, "2026-10-14", "10:00", capture2, CONSTAT)
+    nav.question(telephone, "Avez-vous fait une autre tentative ?")
     assert "2 tentatives sur 2 semaines différentes" in telephone.locator("#daquestion").inner_text()
 
     # leave, come back in another browser: the same place, nothing lost
@@ -146,57 +79,57 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
         serveur.login(page, cliente)
         page.goto(serveur.url + "/interviews")
         page.locator("a", has_text="Obtenir un rendez-vous en préfecture par le juge").click()
-        question(page, "Avez-vous fait une autre tentative ?")
+        nav.question(page, "Avez-vous fait une autre tentative ?")
         assert "2 tentatives sur 2 semaines différentes" in page.locator("#daquestion").inner_text()
-        repondre_oui_non(page, True)
-        tentative(page, 3, "2026-10-21", "11:40", capture3)
-        question(page, "Avez-vous fait une autre tentative ?")
+        nav.oui_non(page, True)
+        nav.tentative(page, 3, "2026-10-21", "11:40", capture3, CONSTAT)
+        nav.question(page, "Avez-vous fait une autre tentative ?")
         # going back rewinds the answers, but never loses an upload: the file is kept
         page.locator("#dabackbutton, .dabackicon, button.dabackbutton").first.click()
-        question(page, "Tentative n° 3")
+        nav.question(page, "Tentative n° 3")
         assert "Déjà joint : capture-21-oct.png" in page.locator("#daquestion").inner_text()
-        assert champ(page, "Date de la tentative").input_value() == "2026-10-21"
-        continuer(page)
-        question(page, "Avez-vous fait une autre tentative ?")
+        assert nav.champ(page, "Date de la tentative").input_value() == "2026-10-21"
+        nav.continuer(page)
+        nav.question(page, "Avez-vous fait une autre tentative ?")
         assert "3 tentatives sur 3 semaines différentes" in page.locator("#daquestion").inner_text()
         telephone = page
-        repondre_oui_non(telephone, False)
+        nav.oui_non(telephone, False)
 
-        question(telephone, "Avez-vous écrit ou parlé à la préfecture pour demander un rendez-vous ?")
-        repondre_oui_non(telephone, True)
-        question(telephone, "Démarche n° 1")
+        nav.question(telephone, "Avez-vous écrit ou parlé à la préfecture pour demander un rendez-vous ?")
+        nav.oui_non(telephone, True)
+        nav.question(telephone, "Démarche n° 1")
         telephone.get_by_text("Lettre recommandée avec accusé de réception", exact=True).click()
-        champ(telephone, "Date").fill("2026-10-16")
-        champ(telephone, "Ce que vous avez demandé").fill("un rendez-vous pour le renouvellement")
+        nav.champ(telephone, "Date").fill("2026-10-16")
+        nav.champ(telephone, "Ce que vous avez demandé").fill("un rendez-vous pour le renouvellement")
         telephone.locator("input[type=file]").set_input_files(str(lettre))
-        continuer(telephone)
-        question(telephone, "Avez-vous fait une autre démarche ?")
-        repondre_oui_non(telephone, False)
-        question(telephone, "Pourquoi est-ce urgent pour vous ?")
-        repondre_oui_non(telephone, False)
-        question(telephone, "Votre pièce d'identité")
+        nav.continuer(telephone)
+        nav.question(telephone, "Avez-vous fait une autre démarche ?")
+        nav.oui_non(telephone, False)
+        nav.question(telephone, "Pourquoi est-ce urgent pour vous ?")
+        nav.oui_non(telephone, False)
+        nav.question(telephone, "Votre pièce d'identité")
         telephone.locator("input[type=file]").set_input_files(str(photo))
-        continuer(telephone)
-        question(telephone, "Votre titre de séjour actuel")
-        continuer(telephone)
-        question(telephone, "Un justificatif de domicile")
-        continuer(telephone)
-        question(telephone, "Avez-vous d'autres pièces à joindre ?")
-        repondre_oui_non(telephone, False)
-        question(telephone, "Demandez-vous l'aide juridictionnelle ?")
-        repondre_oui_non(telephone, True)
-        question(telephone, "Ce que vous demandez au juge")
-        assert champ(telephone, "Délai pour que le préfet vous donne une date de rendez-vous (en jours)").input_value() == "15"
-        assert champ(telephone, "Ville où vous signez").input_value() == "Montreuil"
-        continuer(telephone)
+        nav.continuer(telephone)
+        nav.question(telephone, "Votre titre de séjour actuel")
+        nav.continuer(telephone)
+        nav.question(telephone, "Un justificatif de domicile")
+        nav.continuer(telephone)
+        nav.question(telephone, "Avez-vous d'autres pièces à joindre ?")
+        nav.oui_non(telephone, False)
+        nav.question(telephone, "Demandez-vous l'aide juridictionnelle ?")
+        nav.oui_non(telephone, True)
+        nav.question(telephone, "Ce que vous demandez au juge")
+        assert nav.champ(telephone, "Délai pour que le préfet vous donne une date de rendez-vous (en jours)").input_value() == "15"
+        assert nav.champ(telephone, "Ville où vous signez").input_value() == "Montreuil"
+        nav.continuer(telephone)
 
-        question(telephone, "Vérifiez votre dossier")
+        nav.question(telephone, "Vérifiez votre dossier")
         relecture = telephone.locator("#daquestion").inner_text()
         assert "1. Lettre recommandée avec AR à la préfecture du 16 octobre 2026" in relecture
         assert "Bloquant" not in relecture
-        continuer(telephone)
+        nav.continuer(telephone)
 
-        question(telephone, re.compile("Votre dossier (se prépare|est prêt)"))
+        nav.question(telephone, re.compile("Votre dossier (se prépare|est prêt)"))
         expect_question(telephone, "Votre dossier est prêt", timeout=120_000)
         texte = telephone.locator("#daquestion").inner_text()
         assert "Tribunal administratif de Montreuil" in texte and "Acte attaqué" in texte

@@ -18,7 +18,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 import fichiers
-from server import expect_question
+import parcours_navigateur as nav
 
 pytestmark = pytest.mark.server
 expect.set_options(timeout=30_000)
@@ -26,64 +26,11 @@ expect.set_options(timeout=30_000)
 # Text a client may type: HTML, an image with onerror, Markdown, Mako, docassemble markup
 PIEGE = "Attestation <script>window.PIRATE=1</script><img src=x onerror=\"window.PIRATE=2\"> **gras** ${ 7*7 } [BR]"
 NOUVEAU_LIBELLE = "Attestation d'hébergement de M. Sow"
-CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer mon dossier)$")
 STAFF = "staff.yml"
 # unique names: the server may hold the dossiers of earlier runs
 MARQUE = "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(6))
 NOM1, NOM2 = f"Diallo-{MARQUE}", f"Hélène-{MARQUE}"
 AFFICHE1, AFFICHE2 = f"Awa DIALLO-{MARQUE.upper()}", f"Zoé HÉLÈNE-{MARQUE.upper()}"
-
-
-def _q(page, texte):
-    expect_question(page, texte.replace("'", "’") if isinstance(texte, str) else texte)
-
-
-def _continuer(page):
-    page.wait_for_load_state("networkidle")
-    page.locator("#daform button[type=submit]").filter(has_text=CONTINUER).first.click()
-
-
-def _oui_non(page, oui):
-    page.get_by_role("button", name="Oui" if oui else "Non", exact=True).click()
-
-
-def _champ(page, libelle):
-    return page.get_by_label(libelle.replace("'", "’"), exact=True)
-
-
-def _remplir(page, libelle, valeur):
-    """Fill a field once the screen is settled, and check what it holds before submitting."""
-    page.wait_for_load_state("networkidle")
-    champ = _champ(page, libelle)
-    for _ in range(3):
-        champ.fill(valeur)
-        try:
-            expect(champ).to_have_value(valeur, timeout=3000)
-            return
-        except AssertionError:
-            continue
-    expect(champ).to_have_value(valeur)
-
-
-def _choisir(page, libelle):
-    page.get_by_text(libelle.replace("'", "’"), exact=True).click()
-    _continuer(page)
-
-
-def _identite(page, serveur, nom, prenoms):
-    page.goto(serveur.interview_url("rdvrefere.yml"))
-    _q(page, "Où habitez-vous ?")
-    page.locator("select").select_option("93")
-    _continuer(page)
-    _q(page, "Avez-vous reçu une décision de la préfecture ?")
-    _oui_non(page, False)
-    _q(page, "Que demandez-vous à la préfecture ?")
-    _choisir(page, "Le renouvellement de mon titre de séjour")
-    _q(page, "Qui êtes-vous ?")
-    _champ(page, "Nom de famille").fill(nom)
-    _champ(page, "Prénom(s)").fill(prenoms)
-    page.get_by_text("Une femme", exact=True).click()
-    _continuer(page)
 
 
 def _dossier_complet(page, serveur, dossier):
@@ -92,80 +39,55 @@ def _dossier_complet(page, serveur, dossier):
     lettre = fichiers.pdf(dossier / "lettre.pdf", pages=1)
     passeport = fichiers.pdf(dossier / "passeport.pdf", pages=1)
     attestation = fichiers.pdf(dossier / "attestation.pdf", pages=1)
-    _identite(page, serveur, NOM1, "Awa")
-    _q(page, "Votre naissance et votre nationalité")
-    _champ(page, "Date de naissance").fill("1990-04-12")
-    _champ(page, "Lieu de naissance (ville et pays)").fill("Bamako (Mali)")
-    _champ(page, "Nationalité").fill("malienne")
-    _continuer(page)
-    _q(page, "Où le tribunal peut-il vous joindre ?")
-    _champ(page, "Adresse complète (rue, code postal, ville)").fill("12 rue des Lilas, 93100 Montreuil")
-    _champ(page, "Téléphone").fill("0612345678")
-    _champ(page, "Adresse électronique").fill("awa@example.org")
-    _continuer(page)
-    _q(page, "Quel titre de séjour demandez-vous ?")
-    page.locator("input.dacombobox, input[role=combobox]").first.fill("carte de séjour « salarié »")
-    _champ(page, "Date d'expiration de votre titre actuel").fill("2026-12-15")
-    _continuer(page)
-    _q(page, "Qu'est-ce qui vous empêche d'avoir un rendez-vous ?")
-    _choisir(page, "Le site ne propose jamais de créneau libre")
-    _q(page, "Sur quel site avez-vous essayé ?")
-    _continuer(page)
-    _q(page, "Vos tentatives de prise de rendez-vous")
-    _continuer(page)
+    nav.identite(page, serveur, NOM1, "Awa")
+    nav.jusqua_tentatives(page)
     for numero, (date, capture) in enumerate(zip(("2026-10-05", "2026-10-14", "2026-10-21"), captures), 1):
-        _q(page, f"Tentative n° {numero}")
-        _champ(page, "Date de la tentative").fill(date)
-        _champ(page, "Heure").fill("09:30")
-        _champ(page, "Ce que le site affichait").fill("Aucun créneau <b>disponible</b> ${ 1+1 }")
-        page.locator("input[type=file]").set_input_files(str(capture))
-        _continuer(page)
-        _q(page, "Avez-vous fait une autre tentative ?")
-        _oui_non(page, numero < 3)
-    _q(page, "Avez-vous écrit ou parlé à la préfecture pour demander un rendez-vous ?")
-    _oui_non(page, True)
-    _q(page, "Démarche n° 1")
+        nav.tentative(page, numero, date, "09:30", capture, "Aucun créneau <b>disponible</b> ${ 1+1 }")
+        nav.question(page, "Avez-vous fait une autre tentative ?")
+        nav.oui_non(page, numero < 3)
+    nav.question(page, "Avez-vous écrit ou parlé à la préfecture pour demander un rendez-vous ?")
+    nav.oui_non(page, True)
+    nav.question(page, "Démarche n° 1")
     page.get_by_text("Lettre recommandée avec accusé de réception", exact=True).click()
-    _champ(page, "Date").fill("2026-10-16")
-    _champ(page, "Ce que vous avez demandé").fill("un rendez-vous")
+    nav.champ(page, "Date").fill("2026-10-16")
+    nav.champ(page, "Ce que vous avez demandé").fill("un rendez-vous")
     page.locator("input[type=file]").set_input_files(str(lettre))
-    _continuer(page)
-    _q(page, "Avez-vous fait une autre démarche ?")
-    _oui_non(page, False)
-    _q(page, "Pourquoi est-ce urgent pour vous ?")
-    _oui_non(page, False)
-    _q(page, "Votre pièce d'identité")
+    nav.continuer(page)
+    nav.question(page, "Avez-vous fait une autre démarche ?")
+    nav.oui_non(page, False)
+    nav.question(page, "Pourquoi est-ce urgent pour vous ?")
+    nav.oui_non(page, False)
+    nav.question(page, "Votre pièce d'identité")
     page.locator("input[type=file]").set_input_files(str(passeport))
-    _continuer(page)
-    _q(page, "Votre titre de séjour actuel")
-    _continuer(page)
-    _q(page, "Un justificatif de domicile")
-    _continuer(page)
-    _q(page, "Avez-vous d'autres pièces à joindre ?")
-    _oui_non(page, True)
-    _q(page, "Pièce supplémentaire n° 1")
-    _champ(page, "Nom de la pièce (ce que le juge lira)").fill(PIEGE)
+    nav.continuer(page)
+    nav.question(page, "Votre titre de séjour actuel")
+    nav.continuer(page)
+    nav.question(page, "Un justificatif de domicile")
+    nav.continuer(page)
+    nav.question(page, "Avez-vous d'autres pièces à joindre ?")
+    nav.oui_non(page, True)
+    nav.question(page, "Pièce supplémentaire n° 1")
+    nav.champ(page, "Nom de la pièce (ce que le juge lira)").fill(PIEGE)
     page.locator("input[type=file]").set_input_files(str(attestation))
-    _continuer(page)
-    _q(page, "Voulez-vous ajouter une autre pièce ?")
-    _oui_non(page, False)
-    _q(page, "Demandez-vous l'aide juridictionnelle ?")
-    _oui_non(page, False)
-    _q(page, "Ce que vous demandez au juge")
-    # (left empty, this optional field currently becomes 0, which the core refuses: see the report)
+    nav.continuer(page)
+    nav.question(page, "Voulez-vous ajouter une autre pièce ?")
+    nav.oui_non(page, False)
+    nav.question(page, "Demandez-vous l'aide juridictionnelle ?")
+    nav.oui_non(page, False)
+    nav.question(page, "Ce que vous demandez au juge")
     page.wait_for_load_state("networkidle")
-    _champ(page, "Délai pour que le préfet vous donne une date de rendez-vous (en jours)").fill("15")
-    _champ(page, "Délai maximal avant le rendez-vous lui-même (en jours, facultatif)").fill("30")
-    _champ(page, "Astreinte par jour de retard (en euros)").fill("100")
-    _continuer(page)
+    nav.champ(page, "Délai pour que le préfet vous donne une date de rendez-vous (en jours)").fill("15")
+    nav.champ(page, "Délai maximal avant le rendez-vous lui-même (en jours, facultatif)").fill("30")
+    nav.champ(page, "Astreinte par jour de retard (en euros)").fill("100")
+    nav.continuer(page)
     page.wait_for_timeout(1500)
     if "Ce que vous demandez" in page.locator("#daMainQuestion").inner_text():
         raise AssertionError(page.locator("#daform").inner_text())
-    _q(page, "Vérifiez votre dossier")
-    _continuer(page)
-    _q(page, re.compile("Votre dossier (se prépare|est prêt)|Il manque"))
+    nav.question(page, "Vérifiez votre dossier")
+    nav.continuer(page)
+    nav.question(page, re.compile("Votre dossier (se prépare|est prêt)|Il manque"))
     assert "Il manque" not in page.locator("#daMainQuestion").inner_text(), page.locator("#daquestion").inner_text()
-    _q(page, re.compile("Votre dossier est prêt"))
+    nav.question(page, re.compile("Votre dossier est prêt"))
 
 
 def _cookies(page) -> dict:
@@ -215,8 +137,8 @@ def dossiers(contextes, serveur, comptes, tmp_path_factory):
     """Client 1 finishes a dossier (prêt à relire, bundle built); client 2 has just started."""
     _dossier_complet(contextes["client1"], serveur, tmp_path_factory.mktemp("client1"))
     page2 = contextes["client2"]
-    _identite(page2, serveur, NOM2, "Zoé")
-    _q(page2, "Votre naissance et votre nationalité")
+    nav.identite(page2, serveur, NOM2, "Zoé")
+    nav.question(page2, "Votre naissance et votre nationalité")
     sessions = {}
     for nom in ("client1", "client2"):
         liste = serveur.api("GET", f"/api/user/{comptes[nom].id}/interviews").json()["items"]
@@ -229,8 +151,8 @@ def _filtrer(page, nom=None):
     is sent with Ajax and the page redrawn)."""
     page.wait_for_load_state("networkidle")
     if nom is not None:
-        _champ(page, "Nom du requérant").fill(nom)
-        expect(_champ(page, "Nom du requérant")).to_have_value(nom)
+        nav.champ(page, "Nom du requérant").fill(nom)
+        expect(nav.champ(page, "Nom du requérant")).to_have_value(nom)
     page.evaluate("document.querySelector('#daform').dataset.ancien = '1'")
     page.get_by_role("button", name="Filtrer").click()
     # docassemble redraws the screen from its Ajax answer: wait for the new form
@@ -239,13 +161,13 @@ def _filtrer(page, nom=None):
 
 def _staff_list(page, serveur):
     page.goto(serveur.interview_url(STAFF))
-    _q(page, "Dossiers des clients")
+    nav.question(page, "Dossiers des clients")
     return page.locator("table.rdv-dossiers")
 
 
 def _ouvrir(page, nom):
     page.locator("table.rdv-dossiers a", has_text=nom).click()
-    _q(page, re.compile("Dossier de"))
+    nav.question(page, re.compile("Dossier de"))
 
 
 def _action(page, libelle):
@@ -289,23 +211,23 @@ def test_staff_list_filter_search_and_fix_one_dossier(contextes, serveur, dossie
     # relabel the trap pièce
     ligne_piege = pieces.locator("tr", has_text="**gras**")
     ligne_piege.get_by_role("link", name="Renommer").click()
-    _q(page, "Renommer la pièce")
-    assert "**gras** ${ 7*7 } [BR]" in _champ(page, "Nouveau libellé").input_value()
-    _remplir(page, "Nouveau libellé", NOUVEAU_LIBELLE)
-    _continuer(page)
-    _q(page, re.compile("Dossier de"))
+    nav.question(page, "Renommer la pièce")
+    assert "**gras** ${ 7*7 } [BR]" in nav.champ(page, "Nouveau libellé").input_value()
+    nav.remplir(page, "Nouveau libellé", NOUVEAU_LIBELLE)
+    nav.continuer(page)
+    nav.question(page, re.compile("Dossier de"))
     page.wait_for_timeout(500)
     assert NOUVEAU_LIBELLE in pieces.inner_text(), page.locator("#daquestion").inner_text()[:600]
 
     # astreinte and delays
     _action(page, "Délais et astreinte")
-    _q(page, "Délais et astreinte demandés au juge")
+    nav.question(page, "Délais et astreinte demandés au juge")
     # every field filled (with a field left to its default, the browser's check sometimes
     # refuses it: « au plus 90 » for 15, seen in the client interview too)
-    _remplir(page, "Délai pour donner une date de rendez-vous (jours)", "15")
-    _remplir(page, "Délai maximal avant le rendez-vous (jours, facultatif)", "30")
-    _remplir(page, "Astreinte par jour de retard (euros)", "150")
-    _continuer(page)
+    nav.remplir(page, "Délai pour donner une date de rendez-vous (jours)", "15")
+    nav.remplir(page, "Délai maximal avant le rendez-vous (jours, facultatif)", "30")
+    nav.remplir(page, "Astreinte par jour de retard (euros)", "150")
+    nav.continuer(page)
     try:
         expect(page.locator(".rdv-avis")).to_contain_text("Demandes au juge modifiées")
     except AssertionError:
@@ -321,9 +243,9 @@ def test_staff_list_filter_search_and_fix_one_dossier(contextes, serveur, dossie
     _action(page, "Approuver")
     expect(page.locator(".rdv-statut")).to_have_text("approuvé")
     _action(page, "Marquer comme déposé")
-    _q(page, "Numéro d'affaire donné par le tribunal")
-    _remplir(page, "Numéro d'affaire", "2612345/1")
-    _continuer(page)
+    nav.question(page, "Numéro d'affaire donné par le tribunal")
+    nav.remplir(page, "Numéro d'affaire", "2612345/1")
+    nav.continuer(page)
     expect(page.locator(".rdv-statut")).to_have_text("déposé")
     expect(page.locator(".rdv-numero")).to_have_text("2612345/1")
 
@@ -357,7 +279,7 @@ def test_client_sees_own_status_and_staff_files(contextes, serveur, dossiers):
     page = contextes["client1"]
     page.goto(serveur.url + "/interviews")
     page.locator("a", has_text="Obtenir un rendez-vous en préfecture par le juge").first.click()
-    _q(page, re.compile("Votre dossier est prêt"))
+    nav.question(page, re.compile("Votre dossier est prêt"))
     texte = page.locator("#daquestion").inner_text().replace("’", "'")
     assert "Votre requête a été déposée au tribunal le" in texte and "numéro d'affaire 2612345/1" in texte
     assert "@asso.example.org" not in texte
@@ -371,14 +293,14 @@ def test_attacks_fail(contextes, serveur, dossiers, partage):
     intrus = contextes["client2"]
     # the staff screens: a clear refusal, no traceback
     intrus.goto(serveur.interview_url(STAFF))
-    _q(intrus, "Accès réservé à l'équipe")
+    nav.question(intrus, "Accès réservé à l'équipe")
     assert "Traceback" not in intrus.content()
     # an action URL copied from the staff screens
     equipe = contextes["equipe"]
     equipe.goto(serveur.interview_url(STAFF))
     lien = equipe.locator("table.rdv-dossiers a", has_text=AFFICHE1).get_attribute("href")
     intrus.goto(lien if lien.startswith("http") else serveur.url + lien)
-    _q(intrus, "Accès réservé à l'équipe")
+    nav.question(intrus, "Accès réservé à l'équipe")
     # another client's files, by URL or by guessing numbers
     zip_url = partage.get("zip")
     assert zip_url, "the staff test of this module runs first and leaves the zip's URL"
@@ -389,9 +311,9 @@ def test_attacks_fail(contextes, serveur, dossiers, partage):
     # another client's session, by its URL: staff_garde.yml sends the intruder to a dossier of its own
     victime = dossiers["client1"]
     intrus.goto(f"{serveur.url}/interview?i=docassemble.rdvrefere:data/questions/rdvrefere.yml&session={victime}")
-    _q(intrus, "Ce dossier n'est pas le vôtre")
+    nav.question(intrus, "Ce dossier n'est pas le vôtre")
     assert AFFICHE1 not in intrus.locator("body").inner_text()
     # and the visit gave no access to the victim's files
     assert _get(intrus, zip_url if zip_url.startswith("http") else serveur.url + zip_url).status_code == 404
     intrus.get_by_role("button", name="Continuer avec mon dossier").click()
-    _q(intrus, "Où habitez-vous ?")
+    nav.question(intrus, "Où habitez-vous ?")

@@ -1,0 +1,102 @@
+"""Driving the client interview in Chromium, shared by the browser tests and the benchmark.
+Call these through the module (``nav.continuer(page)``) so the benchmark can time them."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from server import expect_question
+
+CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer mon dossier)$")
+
+
+def question(page, texte):
+    """Wait for the screen whose title holds `texte` (docassemble prints apostrophes as ’)."""
+    expect_question(page, texte.replace("'", "’") if isinstance(texte, str) else texte)
+
+
+def continuer(page):
+    page.wait_for_load_state("networkidle")
+    page.locator("#daform button[type=submit]").filter(has_text=CONTINUER).first.click()
+
+
+def oui_non(page, oui: bool):
+    page.get_by_role("button", name="Oui" if oui else "Non", exact=True).click()
+
+
+def champ(page, libelle):
+    """A field by its label."""
+    return page.get_by_label(libelle.replace("'", "’"), exact=True)
+
+
+def remplir(page, libelle, valeur):
+    """Fill a field once the screen is settled, and check what it holds before submitting."""
+    page.wait_for_load_state("networkidle")
+    cible = champ(page, libelle)
+    for _ in range(3):
+        cible.fill(valeur)
+        try:
+            expect(cible).to_have_value(valeur, timeout=3000)
+            return
+        except AssertionError:
+            continue
+    expect(cible).to_have_value(valeur)
+
+
+def choisir(page, libelle):
+    page.get_by_text(libelle.replace("'", "’"), exact=True).click()
+    continuer(page)
+
+
+def identite(page, serveur, nom: str, prenoms: str):
+    """From a new session to the identity screen answered (département 93, renewal, a woman)."""
+    page.goto(serveur.interview_url("rdvrefere.yml"))
+    question(page, "Où habitez-vous ?")
+    page.locator("select").select_option("93")
+    continuer(page)
+    question(page, "Avez-vous reçu une décision de la préfecture ?")
+    oui_non(page, False)
+    question(page, "Que demandez-vous à la préfecture ?")
+    choisir(page, "Le renouvellement de mon titre de séjour")
+    question(page, "Qui êtes-vous ?")
+    champ(page, "Nom de famille").fill(nom)
+    champ(page, "Prénom(s)").fill(prenoms)
+    page.get_by_text("Une femme", exact=True).click()
+    continuer(page)
+
+
+def jusqua_tentatives(page):
+    """From the birth screen to the first attempt (no slot, Seine-Saint-Denis's site)."""
+    question(page, "Votre naissance et votre nationalité")
+    champ(page, "Date de naissance").fill("1990-04-12")
+    champ(page, "Lieu de naissance (ville et pays)").fill("Bamako (Mali)")
+    champ(page, "Nationalité").fill("malienne")
+    continuer(page)
+    question(page, "Où le tribunal peut-il vous joindre ?")
+    champ(page, "Adresse complète (rue, code postal, ville)").fill("12 rue des Lilas, 93100 Montreuil")
+    champ(page, "Téléphone").fill("0612345678")
+    champ(page, "Adresse électronique").fill("awa@example.org")
+    continuer(page)
+    question(page, "Quel titre de séjour demandez-vous ?")
+    page.locator("input.dacombobox, input[role=combobox]").first.fill("carte de séjour temporaire « salarié »")
+    champ(page, "Date d'expiration de votre titre actuel").fill("2026-12-15")
+    continuer(page)
+    question(page, "Qu'est-ce qui vous empêche d'avoir un rendez-vous ?")
+    choisir(page, "Le site ne propose jamais de créneau libre")
+    question(page, "Sur quel site avez-vous essayé ?")
+    assert "Seine-Saint-Denis" in champ(page, "Nom ou adresse du site").input_value()
+    continuer(page)
+    question(page, "Vos tentatives de prise de rendez-vous")
+    continuer(page)
+
+
+def tentative(page, numero, date, heure, fichier, constat):
+    """Answer the screen of attempt n° `numero` with one screenshot."""
+    question(page, f"Tentative n° {numero}")
+    champ(page, "Date de la tentative").fill(date)
+    champ(page, "Heure").fill(heure)
+    champ(page, "Ce que le site affichait").fill(constat)
+    page.locator("input[type=file]").set_input_files(str(fichier))
+    continuer(page)
