@@ -147,3 +147,17 @@ def test_a_piece_over_the_size_limit_is_refused_by_name(tmp_path):
     assert resultat.returncode == 1
     assert "pièce n° 1" in resultat.stdout and "Mo" in resultat.stdout
     assert not (tmp_path / "depot").exists()
+
+
+def test_without_libreoffice_build_says_so_and_writes_nothing(tmp_path):
+    data = donnees(tmp_path)
+    data["urgence"] = {"circonstances": []}  # no Word pièce: LibreOffice is needed for the requête only
+    dossier = ecrire(tmp_path, data)
+    sans_libreoffice = {"PATH": "/nonexistent", "HOME": str(tmp_path)}
+    resultat = subprocess.run([RDVREFERE, "build", str(dossier), "--out", str(tmp_path / "depot"),
+                               "--date", str(AUJOURD_HUI)], capture_output=True, text=True, timeout=300,
+                              env=sans_libreoffice)
+    assert resultat.returncode == 3, resultat.stdout + resultat.stderr
+    assert "« Requete.docx » n'a pas pu être converti en PDF" in resultat.stderr
+    assert "Traceback" not in resultat.stderr
+    assert not (tmp_path / "depot").exists()

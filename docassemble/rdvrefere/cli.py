@@ -1,7 +1,8 @@
 """`rdvrefere`: the command line over the engine, for staff and for tests.
 
     rdvrefere check DOSSIER        errors and warnings; exit 0 fileable, 1 blocking errors, 2 unreadable
-    rdvrefere build DOSSIER --out DIR   the whole bundle (same exit codes)
+    rdvrefere build DOSSIER --out DIR   the whole bundle (same exit codes; 3 when this machine cannot
+                                   make the documents, e.g. LibreOffice missing or an edited template broken)
     rdvrefere tribunal CODE        the authority and the tribunal, as JSON
 """
 
@@ -18,11 +19,12 @@ from .conversion import Limites
 from .dossier import DossierIllisible, DossierInvalide, lire_dossier
 from .juridictions import JuridictionInconnue, juridiction
 from .problemes import Probleme, erreurs
+from .requete import ModeleInvalide, PdfImpossible
 from .verification import verifier
 
 __all__ = ["main"]
 
-FILEABLE, BLOCKING, UNREADABLE = 0, 1, 2
+FILEABLE, BLOCKING, UNREADABLE, ENVIRONMENT = 0, 1, 2, 3
 
 
 def _date(texte: str) -> dt.date:
@@ -64,6 +66,9 @@ def _build(args: argparse.Namespace) -> int:
         _afficher(exc.problemes, False)
         print("Aucun dossier de dépôt n'a été écrit.", file=sys.stderr)
         return BLOCKING
+    except (ModeleInvalide, PdfImpossible) as exc:
+        print(f"{exc}\nAucun dossier de dépôt n'a été écrit.", file=sys.stderr)
+        return ENVIRONMENT
     for avertissement in manifeste.avertissements:
         print(f"AVERTISSEMENT {avertissement}")
     for fichier in manifeste.fichiers:

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from docassemble.base.util import DAFile, DAFileList, DAList, DAObject, DAStore
+from docassemble.base.util import DAFile, DAFileList, DAList, DAObject, DAStore, log
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire
 from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier
@@ -26,6 +26,7 @@ from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
 from .numerotation import Piece, numeroter
 from .problemes import Probleme, erreurs
+from .requete import ModeleInvalide, PdfImpossible
 from .tentatives import BilanTentatives, bilan_des_dates, regle_des_tentatives
 from .verification import verifier
 
@@ -367,6 +368,13 @@ class DossierClient(DAObject):
                 manifeste = construire(dossier, sortie, limites=LIMITES, libelles=self.libelles_effectifs())
             except DossierNonDeposable as exc:
                 return exc.problemes
+            except (ModeleInvalide, PdfImpossible) as exc:
+                log(f"rdvrefere: assembly failed: {exc!r}")
+                return [Probleme("", f"{exc} Le dossier n'a pas été préparé ; prévenez l'équipe.")]
+            except Exception as exc:  # noqa: BLE001 - the client gets a sentence, the log the details
+                log(f"rdvrefere: assembly failed: {exc!r}")
+                return [Probleme("", "Une erreur inattendue a empêché de préparer le dossier. Vos réponses et vos "
+                                     "fichiers sont conservés : réessayez plus tard ou prévenez l'équipe.")]
             self.depot.clear()
             for entree in manifeste.fichiers + [None]:
                 nom = entree.fichier if entree else NOM_ZIP
