@@ -100,3 +100,40 @@ def tentative(page, numero, date, heure, fichier, constat):
     champ(page, "Ce que le site affichait").fill(constat)
     page.locator("input[type=file]").set_input_files(str(fichier))
     continuer(page)
+
+
+def de_la_demarche_a_l_aide(page, *, lettre, piece_identite, autre_piece=None, aide: bool):
+    """From « Avez-vous écrit… » to « Ce que vous demandez au juge »: one registered letter, no
+    urgency, the identity pièce, optionally one other pièce (label, file), legal aid or not."""
+    question(page, "Avez-vous écrit ou parlé à la préfecture pour demander un rendez-vous ?")
+    oui_non(page, True)
+    question(page, "Démarche n° 1")
+    page.get_by_text("Lettre recommandée avec accusé de réception", exact=True).click()
+    champ(page, "Date").fill("2026-10-16")
+    champ(page, "Ce que vous avez demandé").fill("un rendez-vous pour le renouvellement")
+    page.locator("input[type=file]").set_input_files(str(lettre))
+    continuer(page)
+    question(page, "Avez-vous fait une autre démarche ?")
+    oui_non(page, False)
+    question(page, "Pourquoi est-ce urgent pour vous ?")
+    oui_non(page, False)
+    question(page, "Votre pièce d'identité")
+    page.locator("input[type=file]").set_input_files(str(piece_identite))
+    continuer(page)
+    question(page, "Votre titre de séjour actuel")
+    continuer(page)
+    question(page, "Un justificatif de domicile")
+    continuer(page)
+    question(page, "Avez-vous d'autres pièces à joindre ?")
+    oui_non(page, autre_piece is not None)
+    if autre_piece is not None:
+        libelle, fichier = autre_piece
+        question(page, "Pièce supplémentaire n° 1")
+        champ(page, "Nom de la pièce (ce que le juge lira)").fill(libelle)
+        page.locator("input[type=file]").set_input_files(str(fichier))
+        continuer(page)
+        question(page, "Voulez-vous ajouter une autre pièce ?")
+        oui_non(page, False)
+    question(page, "Demandez-vous l'aide juridictionnelle ?")
+    oui_non(page, aide)
+    question(page, "Ce que vous demandez au juge")
