@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell if PYENV_VERSION=3.12.1 python3.12 --version >/dev/null 2>&1; then echo "PYENV_VERSION=3.12.1 python3.12"; else echo python3.12; fi)
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' docassemble/rdvrefere/__init__.py)
 WHEEL := dist/docassemble_rdvrefere-$(VERSION)-py3-none-any.whl
-SOURCES := $(shell find docassemble interviews templates -type f -not -name '*.pyc' -not -path '*/__pycache__/*') setup.py pyproject.toml README.md
+SOURCES := $(shell find docassemble interviews templates static -type f -not -name '*.pyc' -not -path '*/__pycache__/*') setup.py pyproject.toml README.md
 
 .PHONY: setup system venv wheel test test-fast lint bench serve up down clean
 

@@ -20,16 +20,19 @@ setup(
         "docassemble.rdvrefere",
         "docassemble.rdvrefere.data.questions",
         "docassemble.rdvrefere.data.templates",
+        "docassemble.rdvrefere.data.static",
     ],
     package_dir={
         "docassemble.rdvrefere": "docassemble/rdvrefere",
         "docassemble.rdvrefere.data.questions": "interviews",
         "docassemble.rdvrefere.data.templates": "templates",
+        "docassemble.rdvrefere.data.static": "static",
     },
     package_data={
         "docassemble.rdvrefere": ["*.csv"],
         "docassemble.rdvrefere.data.questions": ["*.yml"],
         "docassemble.rdvrefere.data.templates": ["*.docx"],
+        "docassemble.rdvrefere.data.static": ["*.css"],
     },
     install_requires=[
         "pydantic>=2.5",

@@ -110,6 +110,8 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
         expect_question(telephone, "Votre dossier est prêt", timeout=120_000)
         texte = telephone.locator("#daquestion").inner_text()
         assert "Tribunal administratif de Montreuil" in texte and "Acte attaqué" in texte
+        # long file names wrap: the page never gets wider than the phone
+        assert telephone.evaluate("document.documentElement.scrollWidth") <= TELEPHONE["viewport"]["width"]
         lien = telephone.get_by_role("link", name=re.compile("Télécharger tout"))
         with telephone.expect_download() as attente:
             lien.click()
