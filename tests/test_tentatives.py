@@ -67,3 +67,17 @@ def test_live_summary_says_what_is_missing(tmp_path):
     assert trois.conseille and trois.semaines[0] == dt.date(2026, 10, 5)
     assert trois.resume() == "3 tentatives sur 3 semaines différentes. C'est suffisant."
     assert "Aucune tentative" in bilan_des_tentatives([]).resume()
+
+
+def test_each_problem_is_said_once(tmp_path):
+    from docassemble.rdvrefere.verification import verifier  # noqa: PLC0415
+    data = donnees(tmp_path, urgence={"circonstances": []},
+                   demande={"nature": "premiere_demande", "titre": "vie privée et familiale"},
+                   blocage={"type": "anef", "plateforme": "ANEF"},
+                   demarches=[{"date": "2026-10-16", "nature": "courriel", "description": "d"}])
+    problemes = verifier(dossier_depuis_donnees(data, tmp_path), aujourd_hui=AUJOURD_HUI)
+    chemins = [(p.chemin, p.gravite) for p in problemes]
+    assert len(chemins) == len(set(p.chemin for p in problemes)), chemins
+    assert ("urgence.circonstances", "erreur") in chemins          # first application: blocking
+    assert ("demarches", "avertissement") in chemins               # ANEF without diligence
+    assert ("demarches[1].fichiers", "avertissement") in chemins   # démarche without a copy

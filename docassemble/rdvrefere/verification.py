@@ -19,28 +19,11 @@ from .tentatives import regle_des_tentatives
 
 __all__ = ["verifier", "verifier_fichiers", "verifier_demarches", "verifier_urgence"]
 
-DILIGENCES_ANEF = {"contact_anef", "accueil_numerique"}
-
-
 def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Probleme]:
-    """Dates of the démarches, and the ANEF diligences of CESEDA R. 431-2."""
-    problemes = []
-    for i, demarche in enumerate(dossier.demarches, 1):
-        if demarche.date > aujourd_hui:
-            problemes.append(Probleme(f"demarches[{i}].date", f"la date du {date_longue(demarche.date)} est dans le futur."))
-        if not demarche.fichiers:
-            problemes.append(Probleme(f"demarches[{i}].fichiers",
-                                      "aucune copie jointe : sans elle, cette démarche sera seulement racontée, pas prouvée.",
-                                      "avertissement"))
-    if dossier.blocage.type == "anef" and not DILIGENCES_ANEF & {d.nature for d in dossier.demarches}:
-        # CESEDA R. 431-2 (décret 2023-191): the substitute path opens only to the applicant who has
-        # « accompli toutes les diligences qui lui incombent », notably by using the assistance.
-        problemes.append(Probleme(
-            "demarches",
-            "blocage ANEF sans démarche auprès du centre de contact citoyen (ANTS) ni passage à un point "
-            "d'accueil numérique : le juge attend ces diligences (article R. 431-2 du CESEDA). Contactez-les et "
-            "ajoutez la preuve avant de déposer.", "avertissement"))
-    return problemes
+    """Dates of the démarches. (What weakens them — no copy, no ANEF diligence under CESEDA
+    R. 431-2 — is in requete.avertissements_requete, which verifier() also calls.)"""
+    return [Probleme(f"demarches[{i}].date", f"la date du {date_longue(d.date)} est dans le futur.")
+            for i, d in enumerate(dossier.demarches, 1) if d.date > aujourd_hui]
 
 
 def verifier_urgence(dossier: Dossier) -> list[Probleme]:
@@ -80,4 +63,6 @@ def verifier(dossier: Dossier, *, aujourd_hui: dt.date | None = None, limites: L
     problemes += avertissements_requete(dossier)
     if fichiers:
         problemes += verifier_fichiers(dossier, limites=limites or Limites())
+    bloques = {p.chemin for p in problemes if p.gravite == "erreur"}
+    problemes = [p for p in problemes if p.gravite == "erreur" or p.chemin not in bloques]  # said once
     return sorted(problemes, key=lambda p: p.gravite != "erreur")
