@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 import fichiers as f
-from docassemble.rdvrefere.conversion import (FichierRefuse, InfoFichier, Limites, ajuster_taille,
+from docassemble.rdvrefere.conversion import (taille_en_mo, FichierRefuse, InfoFichier, Limites, ajuster_taille,
                                               convertir_en_pdf, examiner_fichier, tamponner)
 from docassemble.rdvrefere.tampon import HAUTEUR_BANDE
 
@@ -590,3 +590,11 @@ def test_scan_16_bits_en_niveaux_de_gris(tmp_path):
     [image] = images_du_pdf(sortie)
     pil = pikepdf.PdfImage(image).as_pil_image().convert("L")
     assert pil.getpixel((50, 150)) < 10 and pil.getpixel((350, 150)) > 245
+
+
+@pytest.mark.parametrize("octets, attendu", [
+    (30 * 1024 * 1024, "30 Mo"), (int(9.4 * 1024 * 1024), "9,4 Mo"), (63_000, "0,06 Mo"), (0, "0 Mo"),
+    (150 * 1024 * 1024, "150 Mo"),
+])
+def test_sizes_are_written_one_way_everywhere(octets, attendu):
+    assert taille_en_mo(octets) == attendu

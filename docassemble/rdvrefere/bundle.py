@@ -36,7 +36,8 @@ import pikepdf
 
 from . import __version__
 from . import conversion
-from .conversion import FichierRefuse, Limites, ajuster_taille, convertir_en_pdf, examiner_fichier, tamponner
+from .conversion import (FichierRefuse, Limites, ajuster_taille, convertir_en_pdf, examiner_fichier, taille_en_mo,
+                         tamponner)
 from .dossier import Dossier
 from .guide import etapes_du_depot, guide_en_texte
 from .juridictions import juridiction
@@ -348,8 +349,8 @@ def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | 
 
         trop_gros = [f for f in manifeste.fichiers if f.role in {"requete", "piece"} and f.octets > limites.taille_max_fichier]
         if trop_gros:
-            raise DossierNonDeposable([Probleme("", f"{f.fichier} pèse {f.octets / 1e6:.1f} Mo, au-delà de la limite "
-                                                    f"de {limites.taille_max_fichier / 1e6:.0f} Mo.") for f in trop_gros])
+            raise DossierNonDeposable([Probleme("", f"{f.fichier} pèse {taille_en_mo(f.octets)}, au-delà de la limite "
+                                                    f"de {taille_en_mo(limites.taille_max_fichier)}.") for f in trop_gros])
         (chantier / "manifest.json").write_text(json.dumps(manifeste.as_dict(), ensure_ascii=False, indent=2),
                                                 encoding="utf-8")
         _zipper(chantier, chantier / NOM_ZIP)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire
-from .conversion import Limites
+from .conversion import Limites, taille_en_mo
 from .dossier import DossierIllisible, DossierInvalide, lire_dossier
 from .juridictions import JuridictionInconnue, juridiction
 from .problemes import Probleme, erreurs
@@ -72,7 +72,7 @@ def _build(args: argparse.Namespace) -> int:
     for avertissement in manifeste.avertissements:
         print(f"AVERTISSEMENT {avertissement}")
     for fichier in manifeste.fichiers:
-        print(f"{fichier.fichier}\t{fichier.pages or '-'} p.\t{fichier.octets / 1e6:.2f} Mo")
+        print(f"{fichier.fichier}\t{fichier.pages or '-'} p.\t{taille_en_mo(fichier.octets)}")
     print(f"Dossier de dépôt écrit dans {Path(args.out).resolve()} (archive {NOM_ZIP}).")
     return FILEABLE
 

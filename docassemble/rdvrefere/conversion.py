@@ -43,7 +43,7 @@ from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACC
 
 __all__ = [
     "Limites", "FichierRefuse", "InfoFichier", "examiner_fichier", "convertir_en_pdf",
-    "tamponner", "ajuster_taille", "GENRES_ACCEPTES", "TYPES_ACCEPTES", "EXTENSIONS_ACCEPTEES",
+    "tamponner", "ajuster_taille", "taille_en_mo", "GENRES_ACCEPTES", "TYPES_ACCEPTES", "EXTENSIONS_ACCEPTEES",
 ]
 
 TYPES_ACCEPTES = ("un PDF, une photo ou une capture d'écran (JPEG, PNG, HEIC, WebP, GIF, TIFF), "
@@ -93,10 +93,12 @@ def _refus(chemin: Path, nom: str, piece: str, motif: str, suite: str) -> Fichie
     return FichierRefuse(f"{_le_fichier(nom, piece)} {suite}", fichier=chemin, piece=piece, motif=motif)
 
 
-def _mo(octets: int) -> str:
+def taille_en_mo(octets: int) -> str:
+    """A size as people read it: « 0,06 Mo », « 9,4 Mo », « 30 Mo » (Mo of 1 024 × 1 024 bytes,
+    the unit of Limites.taille_max_fichier). Every message and screen uses this one."""
     valeur = octets / _MIO
-    texte = f"{valeur:.1f}" if valeur < 100 else f"{valeur:.0f}"
-    return texte.removesuffix(".0").replace(".", ",") + " Mo"
+    texte = f"{valeur:.2f}" if valeur < 1 else f"{valeur:.1f}" if valeur < 100 else f"{valeur:.0f}"
+    return texte.removesuffix(".00").removesuffix(".0").replace(".", ",") + " Mo"
 
 
 # -- PDF reading ----------------------------------------------------------------------------
@@ -550,8 +552,8 @@ def _ajuster(pdf: Path, limites: Limites, piece: str, nom: str) -> int:
     sujet = (f"La {designation}" if designation.lower().startswith("pièce")
              else f"La pièce « {designation} »" if designation else f"Le fichier « {nom} »")
     raise FichierRefuse(
-        f"{sujet} pèse {_mo(meilleure)} en PDF, même après compression des images : "
-        f"c'est plus que les {_mo(limites.taille_max_fichier)} permis par fichier sur Télérecours citoyens. "
+        f"{sujet} pèse {taille_en_mo(meilleure)} en PDF, même après compression des images : "
+        f"c'est plus que les {taille_en_mo(limites.taille_max_fichier)} permis par fichier sur Télérecours citoyens. "
         "Retirez des pages ou des photos, ou répartissez-les en plusieurs pièces.",
         fichier=pdf, piece=piece, motif="taille")
 

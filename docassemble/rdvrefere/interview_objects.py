@@ -18,7 +18,7 @@ from pathlib import Path
 from docassemble.base.util import DAFile, DAFileList, DAList, DAObject, DAStore, log
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire
-from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier
+from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier, taille_en_mo
 from .dates import date_longue, heure_fr
 from .dossier import (NATURES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
                       dossier_depuis_donnees, problemes_de_validation)
@@ -26,6 +26,7 @@ from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
 from .numerotation import Piece, numeroter
 from .problemes import Probleme, erreurs
+from .redaction import ville_de
 from .requete import ModeleInvalide, PdfImpossible
 from .tentatives import BilanTentatives, bilan_des_dates, regle_des_tentatives
 from .verification import verifier
@@ -63,10 +64,6 @@ def texte_sur(texte: object) -> str:
     evaluates a value inserted with ${ }, so « ${ } » typed by a user stays text.)"""
     echappe = html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(texte)), quote=False)
     return echappe.replace("|", "&#124;")
-
-
-def taille_en_mo(octets: int) -> str:
-    return f"{octets / (1024 * 1024):.1f}".replace(".", ",") + " Mo"
 
 
 def _chemins(fichiers: object) -> list[str]:
@@ -180,12 +177,6 @@ def plateforme_par_defaut(type_blocage: str, departement: str) -> str:
         return f"site de prise de rendez-vous de la préfecture ({juridiction(departement).departement})"
     except JuridictionInconnue:
         return "site de prise de rendez-vous de la préfecture"
-
-
-def ville_de(adresse: str) -> str:
-    """« 12 rue des Lilas, 93100 Montreuil » → « Montreuil » (best effort, the client can fix it)."""
-    trouve = re.search(r"\b\d{5}\s+([^,\n]+)", adresse or "")
-    return trouve.group(1).strip() if trouve else ""
 
 
 _NOMS_DES_LISTES = {"tentatives": "Tentative", "demarches": "Démarche", "pieces": "Pièce",
