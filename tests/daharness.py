@@ -107,7 +107,9 @@ def _prepare_environment():
                 'secretkey: rdvrefere-harness-not-secret\n'
                 f'language: {LANGUAGE}\nlocale: {LOCALE}\ntimezone: {TIMEZONE}\ncountry: {COUNTRY}\n'
                 f'uploads: {WORK / "uploads-unused"}\n'
-                f'libreoffice macro file: {macro}\n')
+                f'libreoffice macro file: {macro}\n'
+                # the register of dossiers transmis (registre.py): SQLite, one per process
+                f'rdvrefere registre: sqlite:///{files_dir}/registre.db\n')
         if not os.path.exists(config) or Path(config).read_text(encoding='utf-8') != text:
             Path(config).write_text(text, encoding='utf-8')
         os.environ['DA_CONFIG_FILE'] = config

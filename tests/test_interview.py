@@ -131,7 +131,6 @@ def test_renewal_no_slot_whole_path_to_review_and_bundle(tmp_path):
     for numero, libelle, _ in pieces:
         assert f"**{numero}.**" in texte
     assert "Bloquant" not in texte and "aide juridictionnelle" in texte  # warning shown, no error
-    assert s.eval("client.statut") == "en cours"
     assert s.eval("client.donnees()['departement']") == "93"
 
     assert s.eval("client.construire_depot()") == []
@@ -285,3 +284,31 @@ def test_other_pieces_are_numbered_after_the_rest_and_reorderable(tmp_path):
 def test_problem_paths_read_as_words(chemin, attendu):
     s = session()
     assert s.eval(f"libelle_du_chemin({chemin!r})") == attendu
+
+
+def test_finishing_the_review_transmits_a_copy_for_staff_and_only_new_versions(tmp_path):
+    """Issue 8: staff work on a dossier transmis kept in the register, never on the session.
+    The copy holds the core's data with file references (sha256) and the files' bytes."""
+    s, parcours = session(), Parcours(tmp_path)
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    assert s.eval("client.dossier_transmis()") is None
+    assert s.eval("client.transmission_reussie()") is True
+    transmis = s.eval("client.dossier_transmis()")
+    assert transmis.statut == "prêt à relire" and [e.numero for e in transmis.envois] == [1]
+    donnees = transmis.envoi.donnees
+    assert donnees["requerant"]["nom"] == "Diallo" and donnees["tentatives"][0]["date"] == "2026-10-05"
+    capture = donnees["tentatives"][0]["fichiers"][0]
+    assert set(capture) == {"nom", "sha256"} and capture["nom"].endswith(".png")
+    assert "/" not in str(donnees.get("pieces"))  # no server path leaves the session
+    chemin = s.eval("client.tentatives[0].captures[0].path()")
+    assert s.eval(f"__import__('docassemble.rdvrefere.registre_serveur', fromlist=['x']).registre().contenu('{capture['sha256']}')") \
+        == Path(chemin).read_bytes()
+    # the same answers again: no new version; a changed answer: version 2, status kept
+    assert s.eval("client.transmettre()") is False
+    s.run("client.tentatives[0].constat = 'Le site affichait : « plus de plage horaire libre »'")
+    assert s.eval("client.transmettre()") is True
+    transmis = s.eval("client.dossier_transmis()")
+    assert [e.numero for e in transmis.envois] == [1, 2] and transmis.statut == "prêt à relire"
+    assert transmis.envoi.donnees["tentatives"][0]["constat"].startswith("Le site affichait")
+    assert transmis.envois[0].donnees["tentatives"][0]["constat"] == "aucun créneau disponible"
+    assert "le client" in [e["qui"] for e in transmis.journal]

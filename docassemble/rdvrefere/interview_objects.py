@@ -9,13 +9,15 @@ here: every rule is in the core (verification, tentatives, numerotation…).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
-from docassemble.base.util import DAFile, DAFileList, DAList, DAObject, DAStore, log
+from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, log, url_action, user_info,
+                                   user_logged_in)
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire
 from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier, taille_en_mo
@@ -25,14 +27,16 @@ from .dossier import (NATURES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, Dossier
 from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
 from .numerotation import Piece, numeroter
+from .personnel import APPROUVE, DEPOSE, EN_COURS, message_pour_le_client
 from .problemes import Probleme, erreurs
 from .redaction import ville_de
 from .requete import ModeleInvalide, PdfImpossible
 from .tentatives import BilanTentatives, bilan_des_dates, regle_des_tentatives
+from .transmission import empreinte, nom_de_fichier_sur, vers_json
 from .verification import verifier
 
 __all__ = [
-    "DossierClient", "STATUTS", "LIMITES", "choix_departements", "refus_televersement", "texte_sur",
+    "DossierClient", "FichierEtranger", "LIMITES", "choix_departements", "refus_televersement", "texte_sur",
     "taille_en_mo", "resume_televersement", "jour", "date_du_jour", "probleme_de_tentative",
     "plateforme_par_defaut", "ville_de", "message_collectivite", "libelle_du_chemin",
     "garder_televersement", "deja_joint",
@@ -43,8 +47,6 @@ __all__ = [
 
 LIMITES = Limites()
 
-# The dossier's life, set by the client (prêt à relire) and by staff (approuvé, déposé).
-STATUTS = ("en cours", "prêt à relire", "approuvé", "déposé")
 
 
 def choix_departements() -> list[dict[str, str]]:
@@ -233,7 +235,8 @@ def _defini(objet: DAObject, attribut: str, defaut: object = None) -> object:
 
 
 class DossierClient(DAObject):
-    """Everything the client answers, plus the status staff set and the built bundle."""
+    """Everything the client answers, and the bundle built for the client. Nothing of staff's:
+    their work is on the dossier transmis (registre.py), which this session only reads."""
 
     def init(self, *pargs, **kwargs):
         super().init(*pargs, **kwargs)
@@ -243,16 +246,8 @@ class DossierClient(DAObject):
         self.initializeAttribute("circonstances", DAList.using(object_type=DAObject, complete_attribute="complete"))
         self.initializeAttribute("autres_pieces", DAList.using(object_type=DAObject, complete_attribute="complete"))
         self.initializeAttribute("depot", DAList.using(object_type=DAFile, auto_gather=False, gathered=True))
-        if not hasattr(self, "statut"):
-            self.statut = "en cours"
-        if not hasattr(self, "journal"):
-            self.journal = []
         if not hasattr(self, "problemes_depot"):
             self.problemes_depot = []
-        if not hasattr(self, "depot_a_jour"):
-            self.depot_a_jour = False  # staff: bundle rebuilt since the last staff change (personnel.py)
-        if not hasattr(self, "libelles_personnalises"):
-            self.libelles_personnalises = {}  # staff: source → {libelle, origine} (staff_objects.py)
 
     # --- to the core ----------------------------------------------------------------------
 
@@ -321,21 +316,9 @@ class DossierClient(DAObject):
     def pieces(self) -> list[Piece]:
         """The pièces in their final order, from the core's one numbering function."""
         try:
-            return numeroter(self.dossier(), libelles=self.libelles_effectifs())
+            return numeroter(self.dossier())
         except (DossierInvalide, DossierIllisible):
             return []
-
-    def libelles_effectifs(self) -> dict[str, str]:
-        """Staff labels for computed pièces (attempts, démarches), each kept only while the
-        pièce at that source still has the label it had when staff renamed it."""
-        personnalises = getattr(self, "libelles_personnalises", None) or {}
-        if not personnalises:
-            return {}
-        try:
-            calcules = {p.sources[0]: p.libelle for p in numeroter(self.dossier())}
-        except (DossierInvalide, DossierIllisible):
-            return {}
-        return {source: v["libelle"] for source, v in personnalises.items() if calcules.get(source) == v.get("origine")}
 
     def bilan_tentatives(self) -> BilanTentatives:
         """Attempts so far (the live rule on the attempts screens)."""
@@ -356,7 +339,7 @@ class DossierClient(DAObject):
         with tempfile.TemporaryDirectory(prefix="rdv-depot-") as chantier:
             sortie = Path(chantier) / "depot"
             try:
-                manifeste = construire(dossier, sortie, limites=LIMITES, libelles=self.libelles_effectifs())
+                manifeste = construire(dossier, sortie, limites=LIMITES)
             except DossierNonDeposable as exc:
                 return exc.problemes
             except (ModeleInvalide, PdfImpossible) as exc:
@@ -408,30 +391,146 @@ class DossierClient(DAObject):
     def guide_pour_ecran(self) -> str:
         """The filing guide as Markdown with every user-given text escaped."""
         dossier = self.dossier()
-        etapes = etapes_du_depot(numeroter(dossier, libelles=self.libelles_effectifs()), juridiction(dossier.departement))
+        etapes = etapes_du_depot(numeroter(dossier), juridiction(dossier.departement))
         blocs = []
         for etape in etapes:
             blocs += [f"#### {texte_sur(etape.titre)}", "", *[f"* {texte_sur(ligne)}" for ligne in etape.lignes], ""]
         return "\n".join(blocs)
 
-    # --- staff ------------------------------------------------------------------------------
+    # --- the dossier transmis (registre.py) ------------------------------------------------
 
-    def noter(self, auteur: str, action: str, code: str | None = None) -> None:
-        """Record a staff action (who, when, what; `code` names the kind: « approuve », « depose »…)."""
-        from .personnel import entree_du_journal  # noqa: PLC0415 - staff module, see personnel.py
-        if not hasattr(self, "journal"):
-            self.journal = []
-        self.journal.append(entree_du_journal(auteur, action, code=code))
+    def donnees_transmises(self) -> tuple[dict, dict[str, str]]:
+        """The core's data with every file as a reference {nom, sha256}, and {sha256: path}.
+        Each file must be one this session may read (docassemble's own access rule, for this
+        session only): a file number of another session, however it got into the answers, is
+        refused (FichierEtranger), never copied."""
+        donnees = self.donnees()
+        chemins: dict[str, str] = {}
+        # sha256 by file number: an upload's content never changes, and the register checks
+        # every sha256 again when it stores a new version
+        if not isinstance(getattr(self, "sha_des_fichiers", None), dict):
+            self.sha_des_fichiers = {}
+        memoire = self.sha_des_fichiers
 
-    def reprendre_apres_modification(self) -> None:
-        """The client reopens the answers: an approval no longer covers what will change."""
-        from .personnel import statut_apres_modification  # noqa: PLC0415 - staff module, see personnel.py
-        nouveau = statut_apres_modification(self.statut)
-        if nouveau != self.statut:
-            self.noter("le client", "a rouvert ses réponses : approbation retirée", code="modification_client")
-            self.statut = nouveau
+        def remplacer(element: dict, fichiers: object) -> None:
+            refs = []
+            for fichier in (list(fichiers) if isinstance(fichiers, DAFileList) else [fichiers] if fichiers else []):
+                if not isinstance(fichier, DAFile) or not getattr(fichier, "ok", True):
+                    continue
+                chemin = _chemin_de_cette_session(fichier)
+                sha = memoire.get(fichier.number) or _sha256_fichier(chemin)
+                memoire[fichier.number] = sha
+                chemins[sha] = chemin
+                refs.append({"nom": nom_de_fichier_sur(getattr(fichier, "filename", None)), "sha256": sha})
+            element["fichiers"] = refs
+
+        for element, reponse in zip(donnees["tentatives"], self.tentatives.elements):
+            remplacer(element, _defini(reponse, "captures"))
+        for element, reponse in zip(donnees["demarches"], self.demarches.elements):
+            remplacer(element, _defini(reponse, "fichiers"))
+        for element, reponse in zip(donnees["urgence"]["circonstances"], self.circonstances.elements):
+            remplacer(element, _defini(reponse, "fichiers"))
+        sources = [_defini(self, a) for a in ("piece_identite", "piece_sejour", "piece_domicile") if _chemins(_defini(self, a))]
+        sources += [_defini(p, "fichiers") for p in self.autres_pieces.elements]
+        for element, fichiers in zip(donnees["pieces"], sources):
+            remplacer(element, fichiers)
+        return vers_json(donnees), chemins
+
+    def transmettre(self) -> bool:
+        """Send this version to staff (registre.transmettre) when it differs from the last one
+        sent; True when a new version was recorded."""
+        from .registre_serveur import registre, session_courante  # noqa: PLC0415 - server side
+        donnees, chemins = self.donnees_transmises()
+        if empreinte(donnees) == getattr(self, "empreinte_transmise", None):
+            return False
+        le_registre = registre()
+        for sha, chemin in chemins.items():
+            if le_registre.ajouter_fichier(chemin) != sha:
+                raise FichierEtranger("Un fichier a changé pendant l'envoi : réessayez.")
+        _, nouvelle = le_registre.transmettre(_utilisateur(), session_courante(), donnees)
+        self.empreinte_transmise = empreinte(donnees)
+        return nouvelle
+
+    def transmission_reussie(self) -> bool:
+        """Transmit (see `transmettre`); on failure keep the French reason in
+        `refus_de_transmission` for the screen and return False. Nothing the client answered is lost."""
+        try:
+            self.transmettre()
+        except FichierEtranger as refus:
+            self.refus_de_transmission = str(refus)
+            return False
+        except Exception as exc:  # noqa: BLE001 - the database may be unreachable: a sentence, not a traceback
+            log(f"rdvrefere: transmission failed: {exc!r}")
+            self.refus_de_transmission = ("Le serveur n'a pas pu enregistrer votre dossier pour l'équipe "
+                                          "(erreur technique).")
+            return False
+        self.refus_de_transmission = ""
+        return True
+
+    def dossier_transmis(self):
+        """What staff made of the dossier (status, case number, approval), read-only; None before
+        the first transmission."""
+        from .registre_serveur import registre, session_courante  # noqa: PLC0415 - server side
+        if _utilisateur() is None:
+            return None
+        return registre().du_client(_utilisateur(), session_courante())
 
     def message_de_statut(self) -> str:
         """What the client is told about the dossier's review (approved, filed with its case number)."""
-        from .personnel import message_pour_le_client  # noqa: PLC0415 - staff module, see personnel.py
-        return message_pour_le_client(self.statut, getattr(self, "numero_affaire", None), self.journal)
+        transmis = self.dossier_transmis()
+        if transmis is None:
+            return message_pour_le_client(EN_COURS, None, [])
+        return message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal)
+
+    def est_depose(self) -> bool:
+        transmis = self.dossier_transmis()
+        return transmis is not None and transmis.statut == DEPOSE
+
+    def lien_depot_approuve(self) -> str | None:
+        """The address of the bundle staff approved (or filed), for this client only."""
+        transmis = self.dossier_transmis()
+        if transmis is None or not transmis.approbation or transmis.statut not in (APPROUVE, DEPOSE):
+            return None
+        return url_action("telecharger_depot_approuve")
+
+    def ouvrir_depot_approuve(self) -> DAFile | None:
+        """The approved bundle's zip as a private file of this session (the registre's copy)."""
+        from .registre_serveur import ouvrir_contenu  # noqa: PLC0415 - server side
+        transmis = self.dossier_transmis()
+        if transmis is None or not transmis.approbation or transmis.statut not in (APPROUVE, DEPOSE):
+            return None
+        if not hasattr(self, "fichiers_ouverts"):
+            self.fichiers_ouverts = {}
+        return ouvrir_contenu(transmis.approbation["zip"], "Depot_Telerecours_approuve.zip", self.fichiers_ouverts)
+
+
+class FichierEtranger(Exception):
+    """A file of the answers that this session may not read."""
+
+
+def _utilisateur() -> int | None:
+    return int(user_info().id) if user_logged_in() else None
+
+
+def _chemin_de_cette_session(fichier: DAFile) -> str:
+    """The file's path, if docassemble lets this session read it (its uploads); FichierEtranger
+    otherwise. Asked of docassemble with this session's key only."""
+    from docassemble.base.hooks import file_number_finder  # noqa: PLC0415
+    from .registre_serveur import session_courante  # noqa: PLC0415
+    try:
+        numero = int(fichier.number)
+    except (AttributeError, TypeError, ValueError):
+        raise FichierEtranger("Un fichier du dossier est illisible : déposez-le de nouveau.") from None
+    info = file_number_finder(numero, uids=[session_courante()], privileged=False) or {}
+    if not info.get("fullpath") and not info.get("path"):
+        raise FichierEtranger(f"Le fichier « {getattr(fichier, 'filename', numero)} » n'appartient pas à ce "
+                              "dossier : déposez-le de nouveau.")
+    return fichier.path()
+
+
+def _sha256_fichier(chemin: str) -> str:
+    empreinte_ = hashlib.sha256()
+    with open(chemin, "rb") as flux:
+        for bloc in iter(lambda: flux.read(1 << 20), b""):
+            empreinte_.update(bloc)
+    return empreinte_.hexdigest()

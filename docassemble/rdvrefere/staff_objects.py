@@ -1,66 +1,59 @@
-"""The docassemble layer of the staff screens (`interviews/staff.yml`, issue 5).
+"""The docassemble layer of the staff screens (`interviews/staff.yml`, issues 5 and 8).
 
-Staff read and change the clients' sessions of `rdvrefere.yml`; the rules (statuses, list,
-journal, client's status line) are in `personnel.py`, the dossier's in the core. How it works
-on docassemble (checked against docassemble.webapp 1.10.13, see README-staff.md):
+Staff work on dossiers transmis (`registre.py`), never on a client's session: clients' sessions
+are encrypted and nobody else can read or write them. The rules are in the core (`personnel.py`
+for statuses and the journal, `transmission.py` for corrections, `chantier.py` to check, number
+and build); this module only checks who acts, renders the screens and passes on what staff
+typed.
 
 - **Who**: every entry point calls `exiger_personnel()`: a signed-in user holding the privilege
-  `PRIVILEGE_PERSONNEL` (or `admin`). The staff interview also refuses everyone else on its
-  first block, before any action is run (it calls `process_action()` itself).
-- **Listing**: `interview_list(user_id='all', filename=…)` needs the permission
-  `access_sessions`, which the server's `permissions:` gives the privilege.
-- **Reading and writing** a client's session: `get_session_variables(…, simplify=False)` and
-  `set_session_variables(…, overwrite=True)` (no back step for the client). docassemble does no
-  permission check on these from interview code, hence `exiger_personnel()`. They need the
-  session stored unencrypted: the client interview sets `multi_user = True`.
-- **Files**: a private upload is served only to the sessions of the browser's cookie, the
-  session's users, or users or privileges granted access. While staff work on a client's
-  dossier, the code runs « inside » the client's session (`_dans_la_session`, for the time of
-  the operation only): the client's uploads can be read, and every file made (regenerated
-  bundle, added pièce, edited requête) belongs to the client's session, so the client (and the
-  background worker, signed in as the client) reads it like their own. For the staff's browser,
-  the dossier's files are opened to the privilege (`DAFile.privilege_access`). No other client
-  gets any access.
+  `PRIVILEGE_PERSONNEL` (or `admin`). staff.yml refuses everyone else on its first block,
+  before any action runs.
+- **Versions**: every action carries the version of the dossier the staff member was shown
+  (`version` in the action's URL or in the pending request); the register refuses a stale one
+  with a French message (`registre.DossierModifie`).
+- **Files**: a file is opened for the staff member only if it belongs to the dossier on the
+  screen (`DossierTransmis.shas()`): its bytes are copied from the register into a private file
+  of the staff member's own session (`registre_serveur.ouvrir_contenu`).
+- **Client text** is never placed where docassemble evaluates templates: screens get it through
+  `html_sur()`, forms get it as the fields' current values (set in code), never as `default:`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import html
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
-from docassemble.base.functions import this_thread
-from docassemble.base.util import (DAFile, DAFileList, get_session_variables, interview_list, set_session_variables,
-                                   url_action, user_has_privilege, user_info, user_logged_in)
+from docassemble.base.util import DAFile, log, undefine, url_action, user_has_privilege, user_info, user_logged_in
 
 from . import bundle as _bundle
-from .interview_objects import DossierClient, _chemins, refus_televersement
-from .numerotation import Piece, numeroter
-from .personnel import (APPROUVE, DEPOSE, PIECES_NON_RETIRABLES, PRET_A_RELIRE, PRIVILEGE_PERSONNEL, STATUTS,
-                        ActionRefusee, ResumeDossier, date_heure_longue, filtrer, lignes_du_journal,
-                        normaliser_numero_affaire, remplacer_requete, resumer, statut_apres_modification, transition)
+from .chantier import Chantier, ouvrir_chantier
+from .conversion import Limites
+from .dossier import CATEGORIES_PIECE, DossierInvalide, NATURES_DEMARCHE, TYPES_BLOCAGE
+from .interview_objects import refus_televersement
+from .personnel import (APPROUVE, DEPOSE, PRET_A_RELIRE, PRIVILEGE_PERSONNEL, ActionRefusee, date_heure_longue,
+                        filtrer, lignes_du_journal, message_pour_le_client, normaliser_numero_affaire, remplacer_requete,
+                        resumer)
 from .problemes import erreurs
+from .registre import DossierModifie, DossierTransmis
+from .registre_serveur import ouvrir_contenu, registre, restriction_des_variables_active
 from .requete import DocxIllisible, PdfImpossible
+from .transmission import identite_de_piece, lire_chemin, nom_de_fichier_sur
 
 __all__ = [
-    "PRIVILEGE_PERSONNEL", "INTERVIEW_CLIENT", "STATUTS", "ActionRefusee", "est_personnel", "exiger_personnel",
-    "auteur", "html_sur", "lister_dossiers", "tableau_des_dossiers", "fiche_du_dossier", "renommer_piece",
-    "deplacer_piece", "retirer_piece", "ajouter_piece", "modifier_conclusions", "champs_des_textes",
-    "modifier_textes", "regenerer", "remplacer_requete_par_docx", "changer_statut", "libelle_actuel",
-    "client_autorise", "CATEGORIES_AJOUT", "executer", "ouvrir_fiche", "valeur_du_client", "refus_televersement",
-    "normaliser_numero_affaire", "probleme_de_numero",
+    "PRIVILEGE_PERSONNEL", "ActionRefusee", "est_personnel", "exiger_personnel", "auteur", "html_sur",
+    "tableau_des_dossiers", "ouvrir_fiche", "renommer_piece", "retirer_piece", "ajouter_piece",
+    "modifier_conclusions", "textes_du_dossier", "modifier_textes", "regenerer", "remplacer_requete_par_docx",
+    "changer_statut", "libelle_actuel", "conclusions_actuelles", "CATEGORIES_AJOUT", "executer",
+    "refus_televersement", "probleme_de_numero", "fichier_du_dossier", "avertissement_configuration",
+    "oublier_la_demande", "regenerer_pour_la_tache", "avis_de_regeneration",
 ]
 
-INTERVIEW_CLIENT = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
+LIMITES = Limites()
 CATEGORIES_AJOUT = {"identite": "Identité", "sejour": "Séjour (titre, récépissé, visa)",
                     "domicile": "Domicile", "autre": "Autre pièce"}
-_FIXES = {"piece_identite": "identite", "piece_sejour": "sejour", "piece_domicile": "domicile"}
-_SESSION = re.compile(r"^[A-Za-z0-9]{8,64}$")
-_CLE_TEMPORAIRE = "rdvrefere-personnel:dossier-en-cours"
 
 
 # --- who may ---------------------------------------------------------------------------------
@@ -80,32 +73,13 @@ def auteur() -> str:
     return str(user_info().email) if user_logged_in() else "?"
 
 
-def client_autorise(client: DossierClient) -> bool:
-    """The client interview's guard (staff_garde.yml): the session belongs to the user who
-    started it. Another signed-in user who reached it by its URL is refused (staff excepted), and
-    the link docassemble made between them and this session is undone, so that they cannot
-    open its files either."""
-    moi = user_info().id if user_logged_in() else None
-    if not hasattr(client, "proprietaire"):
-        client.proprietaire = moi
-        return True
-    if client.proprietaire in (None, moi) or est_personnel():
-        return True
-    _oublier_le_lien(moi)
-    return False
-
-
-def _oublier_le_lien(utilisateur: int | None) -> None:
-    """Delete the row docassemble writes when a user opens a session by its URL (it lists the
-    session under « Mes entretiens » and opens its files to that user)."""
-    if utilisateur is None:
-        return
-    from sqlalchemy import delete  # noqa: PLC0415 - server only
-    from docassemble.webapp.extensions import db  # noqa: PLC0415
-    from docassemble.webapp.interview.models import UserDictKeys  # noqa: PLC0415
-    session = this_thread.current_info.get("session")
-    db.session.execute(delete(UserDictKeys).where(UserDictKeys.key == session, UserDictKeys.user_id == utilisateur))
-    db.session.commit()
+def avertissement_configuration() -> str:
+    """A warning for the staff screens when the server accepts any POSTed variable."""
+    if restriction_des_variables_active():
+        return ""
+    return ("Attention : la configuration du serveur ne contient pas « restrict input variables: True ». "
+            "Sans ce réglage, un client peut envoyer des variables que ses écrans ne demandent pas. "
+            "Demandez à l'administrateur de l'ajouter (README, « Installer le paquet »).")
 
 
 # --- escaping ----------------------------------------------------------------------------------
@@ -120,115 +94,36 @@ def html_sur(texte: object) -> str:
     return "".join(_ENTITES.get(c) or html.escape(c, quote=True) for c in str(texte if texte is not None else ""))
 
 
-# --- reading and writing a client's session ---------------------------------------------------
+# --- reading -----------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _dans_la_session(session: str):
-    """Run as if in the client's session: its private files can be read, new files belong to it."""
-    from flask import session as session_du_navigateur  # noqa: PLC0415 - server only
-
-    info = this_thread.current_info
-    avant = (info.get("session"), getattr(this_thread, "session_id", None))
-    # new files are numbered for the current session (get_uid()); the interview file stays the
-    # staff's, so that url_action() links stay on staff.yml
-    info["session"] = session
-    this_thread.session_id = session
-    # docassemble serves a private file to the sessions of the browser's cookie: the client's
-    # session is added for the time of the operation only (removed before the response)
-    sessions = session_du_navigateur.setdefault("sessions", {})
-    sessions[_CLE_TEMPORAIRE] = {"uid": session, "encrypted": False, "key_logged": True, "chatstatus": "off"}
+def _identifiant(valeur: object) -> int:
     try:
-        yield
-    finally:
-        sessions.pop(_CLE_TEMPORAIRE, None)
-        session_du_navigateur.modified = True
-        info["session"] = avant[0]
-        this_thread.session_id = avant[1]
-
-
-def _charger(session: str) -> DossierClient:
-    exiger_personnel()
-    if not isinstance(session, str) or not _SESSION.match(session):
+        identifiant = int(str(valeur))
+    except (TypeError, ValueError):
+        raise ActionRefusee("Dossier introuvable.") from None
+    if identifiant <= 0:
         raise ActionRefusee("Dossier introuvable.")
-    try:
-        donnees = get_session_variables(INTERVIEW_CLIENT, session, simplify=False)
-    except Exception:  # noqa: BLE001 - docassemble raises DAException for a missing session
-        raise ActionRefusee("Dossier introuvable : la session a peut-être été supprimée.") from None
-    client = donnees.get("client") if isinstance(donnees, dict) else None
-    if not isinstance(client, DossierClient):
-        raise ActionRefusee("Ce dossier n'a pas encore de réponses.")
-    for attribut, defaut in (("libelles_personnalises", {}), ("depot_a_jour", False), ("journal", []),
-                             ("statut", "en cours")):
-        if not hasattr(client, attribut):
-            setattr(client, attribut, defaut)
-    return client
+    return identifiant
 
 
-def _enregistrer(session: str, client: DossierClient) -> None:
-    set_session_variables(INTERVIEW_CLIENT, session, {"client": client}, overwrite=True)
-
-
-@contextlib.contextmanager
-def _modifier(session: str, quoi: str, *, code: str = "modification", contenu: bool = True):
-    """Load the client's dossier, run the change inside the client's session, record it in the
-    journal and save. `contenu`: the change touches the dossier's content (approval withdrawn,
-    bundle out of date; refused once filed)."""
-    client = _charger(session)
-    statut_avant = client.statut
-    if contenu:
-        client.statut = statut_apres_modification(client.statut)
-    with _dans_la_session(session):
-        yield client
-    if contenu:
-        client.depot_a_jour = False
-        if statut_avant == APPROUVE and client.statut != APPROUVE:
-            quoi += " (approbation retirée : le dossier a changé)"
-    client.noter(auteur(), quoi, code=code)
-    _enregistrer(session, client)
-
-
-# --- the list ----------------------------------------------------------------------------------
-
-def lister_dossiers() -> list[ResumeDossier]:
-    """Every session of the client interview that has a dossier, summarised (personnel.resumer)."""
+def _charger(identifiant: object) -> DossierTransmis:
     exiger_personnel()
-    resumes, suivant = [], None
-    while True:
-        elements, suivant = interview_list(user_id="all", filename=INTERVIEW_CLIENT, next_id=suivant)
-        for element in elements:
-            client = (element.get("dict") or {}).get("client")
-            if not isinstance(client, DossierClient):
-                continue
-            resumes.append(resumer(_donnees_legeres(client), session=element["session"], statut=getattr(client, "statut", "en cours"),
-                                   journal=getattr(client, "journal", []), modifie_le=_heure_locale(element.get("utc_modtime")),
-                                   utilisateur=element.get("user_id")))
-        if not suivant:
-            return resumes
-
-
-def _heure_locale(utc: object) -> dt.datetime | None:
-    """docassemble's UTC save time, in the server's local time (as the journal's entries)."""
-    if not isinstance(utc, dt.datetime):
-        return None
-    return utc.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
-
-
-def _donnees_legeres(client: DossierClient) -> dict:
-    """What the list needs, without touching the files (which belong to other sessions)."""
-    r = client.requerant
-    return {"requerant": {"nom": getattr(r, "nom", ""), "prenoms": getattr(r, "prenoms", "")},
-            "departement": getattr(client, "departement", None),
-            "blocage": {"type": getattr(client, "type_blocage", None)},
-            "tentatives": [{"date": getattr(t, "date", None)} for t in client.tentatives.elements]}
+    transmis = registre().lire(_identifiant(identifiant))
+    if transmis is None:
+        raise ActionRefusee("Dossier introuvable.")
+    return transmis
 
 
 def tableau_des_dossiers(statut: str | None, recherche: str | None) -> str:
     """The list as an HTML table, every client text escaped, each name a link to the dossier."""
-    lignes = filtrer(lister_dossiers(), statut=statut, recherche=recherche)
+    exiger_personnel()
+    resumes = [resumer(d.donnees(), session=str(d.id), statut=d.statut, journal=d.journal, modifie_le=d.modifie_le)
+               for d in registre().tous()]
+    lignes = filtrer(resumes, statut=statut, recherche=recherche)
     if not lignes:
         return "<p><em>Aucun dossier ne correspond.</em></p>"
     corps = "".join(
-        f'<tr><td><a href="{html.escape(url_action("ouvrir_dossier", session=r.session))}">{html_sur(r.nom)}</a></td>'
+        f'<tr><td><a href="{html.escape(url_action("ouvrir_dossier", dossier=r.session))}">{html_sur(r.nom)}</a></td>'
         f"<td>{html_sur(r.departement)}</td><td>{html_sur(r.blocage)}</td>"
         f"<td>{r.tentatives} sur {r.semaines} semaine{'s' if r.semaines > 1 else ''}</td>"
         f"<td>{html_sur(r.statut)}</td><td>{html_sur(r.derniere_modification_texte)}</td></tr>"
@@ -238,102 +133,55 @@ def tableau_des_dossiers(statut: str | None, recherche: str | None) -> str:
             f"<tbody>{corps}</tbody></table>")
 
 
-# --- one dossier --------------------------------------------------------------------------------
-
-def _fichiers_du_client(client: DossierClient) -> list[DAFile]:
-    """Every DAFile the dossier holds (uploads and the bundle)."""
-    trouves: list[DAFile] = []
-
-    def ajouter(valeur):
-        if isinstance(valeur, DAFileList):
-            trouves.extend(f for f in valeur if isinstance(f, DAFile))
-        elif isinstance(valeur, DAFile):
-            trouves.append(valeur)
-    for attribut in _FIXES:
-        ajouter(getattr(client, attribut, None))
-    for liste, attribut in ((client.tentatives, "captures"), (client.demarches, "fichiers"),
-                            (client.circonstances, "fichiers"), (client.autres_pieces, "fichiers")):
-        for element in liste.elements:
-            ajouter(getattr(element, attribut, None))
-    for fichier in client.depot:
-        ajouter(fichier)
-    return trouves
-
-
-def _pieces(client: DossierClient) -> list[Piece]:
-    try:
-        return numeroter(client.dossier(), libelles=client.libelles_effectifs())
-    except Exception:  # noqa: BLE001 - DossierInvalide: shown with the problems
-        return []
-
-
-def _cible(client: DossierClient, source: str) -> tuple[str, object]:
-    """What a pièce's first source is in the client's answers: (« fixe », attribute),
-    (« autre » | « tentative » | « demarche » | « circonstance », element)."""
-    trouve = re.match(r"^(pieces|tentatives|demarches|urgence\.circonstances)\[(\d+)\]$", source or "")
-    if not trouve:
-        raise ActionRefusee("Pièce introuvable.")
-    liste, rang = trouve.group(1), int(trouve.group(2))
-    if liste == "pieces":
-        fixes = [a for a in _FIXES if _a_des_fichiers(getattr(client, a, None))]  # as DossierClient._pieces_fixes
-        if rang <= len(fixes):
-            return "fixe", fixes[rang - 1]
-        elements, genre = client.autres_pieces.elements, "autre"
-        rang -= len(fixes)
-    else:
-        elements, genre = {"tentatives": (client.tentatives.elements, "tentative"),
-                           "demarches": (client.demarches.elements, "demarche"),
-                           "urgence.circonstances": (client.circonstances.elements, "circonstance")}[liste]
-    if not 1 <= rang <= len(elements):
-        raise ActionRefusee("Pièce introuvable : le dossier a changé entre-temps, rechargez la page.")
-    return genre, elements[rang - 1]
-
-
-def _a_des_fichiers(valeur: object) -> bool:
-    return bool(_chemins(valeur))
-
-
-def _depot_par_nom(client: DossierClient) -> dict[str, DAFile]:
-    return {f.filename: f for f in client.depot}
-
-
 def _bouton(libelle: str, action: str, couleur: str = "outline-secondary", confirmer: str | None = None, **args) -> str:
     clic = f' onclick="return confirm(\'{html_sur(confirmer)}\')"' if confirmer else ""
     return (f'<a class="btn btn-sm btn-{couleur} me-1 mb-1" href="{html.escape(url_action(action, **args))}"{clic}>'
             f"{html_sur(libelle)}</a>")
 
 
+def _lien_fichier(identifiant: int, sha: str, nom: str, *, telecharger: bool = False) -> str:
+    return url_action("voir_fichier", dossier=identifiant, sha=sha, nom=nom, telecharger=1 if telecharger else 0)
+
+
+_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
 class Fiche:
     """Everything the dossier screen shows, computed once per screen (plain values and HTML)."""
 
-    def __init__(self, session: str):
-        client = _charger(session)
-        self.session = session
-        self.statut = client.statut
-        self.numero_affaire = getattr(client, "numero_affaire", None)
-        self.depot_a_jour = bool(client.depot_a_jour)
-        self.requete_modifiee = bool(getattr(client, "requete_modifiee", False))
-        with _dans_la_session(session):
-            for fichier in _fichiers_du_client(client):
-                with contextlib.suppress(Exception):
-                    fichier.privilege_access(PRIVILEGE_PERSONNEL)
-            donnees = client.donnees()
-            self.resume = resumer(donnees, session=session, statut=client.statut, journal=client.journal)
-            self.problemes = client.problemes()
-            self.pieces = _pieces(client)
-            self.html_reponses = self._reponses(client, donnees)
-            self.html_pieces = self._tableau_des_pieces(client)
-            depot = _depot_par_nom(client)
-            self.url_zip = depot[_bundle.NOM_ZIP].url_for(attachment=True) if _bundle.NOM_ZIP in depot else None
-            self.liens_requete = [(nom, depot[nom].url_for()) for nom in ("Requete.pdf", "Requete.docx") if nom in depot]
-            self.construit_le = getattr(client, "construit_le", None)
+    def __init__(self, identifiant: object):
+        self.transmis = transmis = _charger(identifiant)
+        self.id, self.version, self.statut = transmis.id, transmis.version, transmis.statut
+        self.numero_affaire = transmis.numero_affaire
+        self.depot = transmis.depot or {}
+        self.depot_a_jour = transmis.depot_a_jour
+        self.requete_modifiee = bool(self.depot.get("requete_modifiee"))
+        self.chantier: Chantier = ouvrir_chantier(registre(), transmis)
+        donnees = transmis.donnees()
+        self.resume = resumer(donnees, session=str(transmis.id), statut=transmis.statut, journal=transmis.journal,
+                              modifie_le=transmis.modifie_le)
+        self.problemes = self.chantier.problemes(limites=LIMITES)
         self.erreurs = erreurs(self.problemes)
-        self.journal = lignes_du_journal(client.journal)
-        self.message_client = client.message_de_statut()
+        self.pieces = self.chantier.pieces()
+        self.html_reponses = _reponses(donnees)
+        self.html_pieces = self._tableau_des_pieces()
+        self.journal = lignes_du_journal(transmis.journal)
+        self.message_client = message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal)
+        fichiers = self.depot.get("fichiers") or {}
+        self.url_zip = (_lien_fichier(self.id, self.depot["zip"], _bundle.NOM_ZIP, telecharger=True)
+                        if self.depot.get("zip") else None)
+        self.liens_requete = [(nom, _lien_fichier(self.id, fichiers[nom], nom)) for nom in ("Requete.pdf", "Requete.docx")
+                              if nom in fichiers]
+        self.construit_le = self.depot.get("construit_le")
+        self.versions = [(e.numero, date_heure_longue(e.recu_le)) for e in transmis.envois]
 
     @property
     def construit_le_texte(self) -> str:
         return date_heure_longue(self.construit_le) if self.construit_le else "jamais"
+
+    def action(self, nom: str, **args) -> str:
+        """An action URL on this dossier, carrying the version shown."""
+        return url_action(nom, dossier=self.id, version=self.version, **args)
 
     def html_problemes(self) -> str:
         if not self.problemes:
@@ -344,97 +192,127 @@ class Fiche:
 
     def html_journal(self) -> str:
         if not self.journal:
-            return "<p><em>Aucune action de l'équipe pour l'instant.</em></p>"
+            return "<p><em>Aucune action pour l'instant.</em></p>"
         return '<ul class="rdv-journal">' + "".join(f"<li>{html_sur(ligne)}</li>" for ligne in self.journal) + "</ul>"
 
-    @staticmethod
-    def _reponses(client: DossierClient, donnees: dict) -> str:
-        r = donnees.get("requerant", {})
-        demande, blocage, conclusions = donnees.get("demande", {}), donnees.get("blocage", {}), donnees.get("conclusions", {})
-        lignes = [
-            ("Requérant", f"{r.get('prenoms', '')} {str(r.get('nom', '')).upper()} ({r.get('sexe', '?')}), né(e) le "
-                          f"{r.get('date_naissance', '?')} à {r.get('lieu_naissance', '?')}, {r.get('nationalite', '?')}"),
-            ("Contact", f"{r.get('adresse', '')} — {r.get('telephone', '')} — {r.get('courriel', '')}"),
-            ("Numéro étranger", r.get("numero_etranger", "—")),
-            ("Département", donnees.get("departement") or "—"),
-            ("Demande", f"{demande.get('nature') or '—'} : {demande.get('titre') or '—'}"
-                        + (f" (expire le {demande['date_expiration']})" if demande.get("date_expiration") else "")),
-            ("Blocage", f"{blocage.get('type') or '—'} — {blocage.get('plateforme') or '—'}"),
-        ]
-        lignes += [(f"Tentative n° {i}", f"{t.get('date')} à {t.get('heure')} : {t.get('constat')}")
-                   for i, t in enumerate(donnees.get("tentatives", []), 1)]
-        lignes += [(f"Démarche n° {i}", f"{d.get('date')} — {d.get('nature')} : {d.get('description')} — "
-                                        f"{d.get('resultat') or 'restée sans réponse'}")
-                   for i, d in enumerate(donnees.get("demarches", []), 1)]
-        lignes += [(f"Urgence n° {i}", c.get("texte")) for i, c in enumerate(donnees["urgence"]["circonstances"], 1)]
-        if donnees["urgence"].get("oqtf_non_executee"):
-            lignes.append(("OQTF", "une OQTF non exécutée a été signalée"))
-        lignes.append(("Demandes au juge", ", ".join(f"{cle} = {valeur}" for cle, valeur in conclusions.items()) or "—"))
-        corps = "".join(f"<tr><th>{html_sur(titre)}</th><td>{html_sur(valeur)}</td></tr>" for titre, valeur in lignes)
-        return f'<table class="table table-sm rdv-reponses"><tbody>{corps}</tbody></table>'
+    def html_versions(self) -> str:
+        """The client's versions; earlier ones readable in full."""
+        if len(self.transmis.envois) < 2:
+            return f"<p>Version {self.transmis.envoi.numero} du client, reçue le {html_sur(self.versions[-1][1])}.</p>"
+        blocs = [f"<p>Version {self.transmis.envoi.numero} du client (la dernière), reçue le "
+                 f"{html_sur(self.versions[-1][1])}.</p>"]
+        for envoi in reversed(self.transmis.envois[:-1]):
+            blocs.append(f'<details class="rdv-version"><summary>Version {envoi.numero}, reçue le '
+                         f"{html_sur(date_heure_longue(envoi.recu_le))}</summary>{_reponses(envoi.donnees)}</details>")
+        return "".join(blocs)
 
-    def _apercu(self, fichiers_par_chemin: dict[str, DAFile], piece: Piece, depot: dict[str, DAFile]) -> str:
+    def _apercu(self, piece) -> str:
         morceaux = []
         for chemin in piece.fichiers:
-            fichier = fichiers_par_chemin.get(str(chemin))
-            if fichier is None:
+            sha = self.chantier.sha_de(chemin)
+            if sha is None:
                 continue
-            url = html.escape(fichier.url_for())
-            nom = html_sur(getattr(fichier, "filename", "fichier"))
-            if str(getattr(fichier, "mimetype", "") or "").startswith("image/"):
-                morceaux.append(f'<a href="{url}" target="_blank"><img src="{url}" alt="{nom}" '
+            nom = Path(chemin).name
+            url = html.escape(_lien_fichier(self.id, sha, nom))
+            if nom.lower().endswith(_IMAGES):
+                morceaux.append(f'<a href="{url}" target="_blank"><img src="{url}" alt="{html_sur(nom)}" '
                                 f'style="max-width:90px;max-height:120px" class="me-1 border"></a>')
             else:
-                morceaux.append(f'<a href="{url}" target="_blank">{nom}</a>')
-        if self.depot_a_jour and piece.nom_fichier in depot:
-            morceaux.append(f'<a href="{html.escape(depot[piece.nom_fichier].url_for())}" target="_blank">'
-                            "PDF tamponné</a>")
+                morceaux.append(f'<a href="{url}" target="_blank">{html_sur(nom)}</a>')
+        tamponne = (self.depot.get("fichiers") or {}).get(piece.nom_fichier)
+        if self.depot_a_jour and tamponne:
+            morceaux.append(f'<a href="{html.escape(_lien_fichier(self.id, tamponne, piece.nom_fichier))}" '
+                            'target="_blank">PDF tamponné</a>')
         return " ".join(morceaux) or "—"
 
-    def _tableau_des_pieces(self, client: DossierClient) -> str:
+    def identite(self, piece) -> str:
+        return identite_de_piece(self.chantier.sha_de(f) or "?" for f in piece.fichiers)
+
+    def _tableau_des_pieces(self) -> str:
         if not self.pieces:
             return "<p><em>Pas encore de pièce numérotée (le dossier est incomplet).</em></p>"
-        fichiers_par_chemin = {}
-        for fichier in _fichiers_du_client(client):
-            with contextlib.suppress(Exception):
-                fichiers_par_chemin[str(Path(fichier.path()).resolve())] = fichier
-        depot = _depot_par_nom(client)
         lignes = []
         for piece in self.pieces:
-            source = piece.sources[0]
-            genre = source.split("[")[0]
-            boutons = [_bouton("Renommer", "faire_renommer_piece", source=source)]
-            if genre in ("pieces", "urgence.circonstances"):
-                boutons.append(_bouton("Monter", "faire_deplacer_piece", source=source, sens=-1))
-                boutons.append(_bouton("Descendre", "faire_deplacer_piece", source=source, sens=1))
-            if genre not in PIECES_NON_RETIRABLES:
+            identite = self.identite(piece)
+            boutons = [_bouton("Renommer", "faire_renommer_piece", dossier=self.id, version=self.version, piece=identite)]
+            if piece.categorie != "tentatives":
                 boutons.append(_bouton("Retirer", "faire_retirer_piece", "outline-danger",
-                                       confirmer=f"Retirer la pièce n° {piece.numero} du dossier ?", source=source))
+                                       confirmer=f"Retirer la pièce n° {piece.numero} du dossier ?",
+                                       dossier=self.id, version=self.version, piece=identite))
             lignes.append(
                 f'<tr id="piece-{piece.numero}"><td>{piece.numero}</td><td class="rdv-libelle">{html_sur(piece.libelle)}'
                 f"{'<br><small>(case « Acte attaqué »)</small>' if piece.acte_attaque else ''}</td>"
                 f"<td><small>{html_sur(piece.nom_fichier)}</small></td>"
-                f"<td>{self._apercu(fichiers_par_chemin, piece, depot)}</td><td>{''.join(boutons)}</td></tr>")
+                f"<td>{self._apercu(piece)}</td><td>{''.join(boutons)}</td></tr>")
         return ('<table class="table table-sm rdv-pieces"><thead><tr><th>N°</th><th>Libellé</th><th>Fichier</th>'
                 f"<th>Aperçu</th><th>Actions</th></tr></thead><tbody>{''.join(lignes)}</tbody></table>")
 
 
-def fiche_du_dossier(session: str) -> Fiche:
-    return Fiche(session)
+def _reponses(donnees: dict) -> str:
+    """The client's answers as an HTML table, every value escaped."""
+    r = donnees.get("requerant") or {}
+    demande, blocage = donnees.get("demande") or {}, donnees.get("blocage") or {}
+    conclusions, urgence = donnees.get("conclusions") or {}, donnees.get("urgence") or {}
+    lignes = [
+        ("Requérant", f"{r.get('prenoms', '')} {str(r.get('nom', '')).upper()} ({r.get('sexe', '?')}), né(e) le "
+                      f"{r.get('date_naissance', '?')} à {r.get('lieu_naissance', '?')}, {r.get('nationalite', '?')}"),
+        ("Contact", f"{r.get('adresse', '')} — {r.get('telephone', '')} — {r.get('courriel', '')}"),
+        ("Numéro étranger", r.get("numero_etranger") or "—"),
+        ("Département", donnees.get("departement") or "—"),
+        ("Demande", f"{demande.get('nature') or '—'} : {demande.get('titre') or '—'}"
+                    + (f" (expire le {demande['date_expiration']})" if demande.get("date_expiration") else "")),
+        ("Blocage", f"{TYPES_BLOCAGE.get(blocage.get('type'), '—')} — {blocage.get('plateforme') or '—'}"),
+    ]
+    lignes += [(f"Tentative n° {i}", f"{t.get('date')} à {t.get('heure')} : {t.get('constat')}")
+               for i, t in enumerate(donnees.get("tentatives") or [], 1)]
+    lignes += [(f"Démarche n° {i}", f"{d.get('date')} — {NATURES_DEMARCHE.get(d.get('nature'), d.get('nature'))} : "
+                                    f"{d.get('description')} — {d.get('resultat') or 'restée sans réponse'}")
+               for i, d in enumerate(donnees.get("demarches") or [], 1)]
+    lignes += [(f"Urgence n° {i}", c.get("texte")) for i, c in enumerate(urgence.get("circonstances") or [], 1)]
+    if urgence.get("oqtf_non_executee"):
+        lignes.append(("OQTF", "une OQTF non exécutée a été signalée"))
+    lignes += [(f"Pièce : {p.get('libelle')}", CATEGORIES_PIECE.get(p.get("categorie"), p.get("categorie")))
+               for p in donnees.get("pieces") or []]
+    lignes.append(("Demandes au juge", ", ".join(f"{cle} = {valeur}" for cle, valeur in conclusions.items()) or "—"))
+    corps = "".join(f"<tr><th>{html_sur(titre)}</th><td>{html_sur(valeur)}</td></tr>" for titre, valeur in lignes)
+    return f'<table class="table table-sm rdv-reponses"><tbody>{corps}</tbody></table>'
 
 
-def ouvrir_fiche(session: str) -> Fiche | None:
+def ouvrir_fiche(identifiant: object) -> Fiche | None:
     """The dossier screen's data, or None when the dossier cannot be opened."""
     try:
-        return Fiche(session)
+        return Fiche(identifiant)
     except ActionRefusee:
         return None
 
 
-def valeur_du_client(session: str, attribut: str, defaut: object = None) -> object:
-    """A value of the client's dossier (to fill a staff form)."""
-    valeur = getattr(_charger(session), attribut, None)
-    return defaut if valeur is None else valeur
+def fichier_du_dossier(identifiant: object, sha: object, nom: object, deja_ouverts: dict) -> DAFile:
+    """A file of the dossier on the screen, as a private file of the staff member's session.
+    Refused unless the content belongs to that dossier."""
+    transmis = _charger(identifiant)
+    if not isinstance(sha, str) or sha not in transmis.shas():
+        raise ActionRefusee("Ce fichier n'appartient pas à ce dossier.")
+    return ouvrir_contenu(sha, nom_de_fichier_sur(nom), deja_ouverts)
+
+
+def executer(action, *args, reussite: str = "", **kwargs) -> tuple[object, str]:
+    """Run a staff action; return (its result, the French notice for the screen). A refusal
+    (ActionRefusee, DossierModifie) becomes the notice, never an error page."""
+    try:
+        return action(*args, **kwargs), reussite
+    except ActionRefusee as refus:
+        return None, str(refus)
+
+
+def oublier_la_demande(textes_saisis) -> None:
+    """Forget a pending staff form (its answers and the texts loaded into it); returns the new
+    `demande` (None)."""
+    undefine("nouveau_libelle", "renommage_confirme", "numero_affaire_saisi", "nouvelle_piece.libelle",
+             "nouvelle_piece.categorie", "nouvelle_piece.fichiers", "requete_modifiee_docx",
+             "conclusions_saisies.delai_jours", "conclusions_saisies.delai_rdv_jours",
+             "conclusions_saisies.astreinte_euros", "conclusions_valides", "textes_valides")
+    textes_saisis.clear()
+    return None
 
 
 def probleme_de_numero(texte: object) -> str | None:
@@ -446,275 +324,236 @@ def probleme_de_numero(texte: object) -> str | None:
     return None
 
 
-def executer(action, session: str, *args, reussite: str = "", **kwargs) -> tuple[object, str]:
-    """Run a staff action; return (its result, the French notice for the screen). A refusal
-    (ActionRefusee) becomes the notice, never an error page."""
-    try:
-        return action(session, *args, **kwargs), reussite
-    except ActionRefusee as refus:
-        return None, str(refus)
+# --- pièces ------------------------------------------------------------------------------------
 
-
-# --- changing the pièces -----------------------------------------------------------------------
-
-def libelle_actuel(session: str, source: str) -> str:
-    client = _charger(session)
-    with _dans_la_session(session):
-        piece = next((p for p in _pieces(client) if p.sources[0] == source), None)
+def _piece(fiche_ou_id, identite: str):
+    fiche = fiche_ou_id if isinstance(fiche_ou_id, Fiche) else Fiche(fiche_ou_id)
+    piece = next((p for p in fiche.pieces if fiche.identite(p) == identite), None)
     if piece is None:
-        raise ActionRefusee("Pièce introuvable : le dossier a changé entre-temps.")
-    return piece.libelle
+        raise ActionRefusee("Pièce introuvable : le dossier a changé entre-temps, rechargez la page.")
+    return fiche, piece
 
 
-def renommer_piece(session: str, source: str, libelle: str) -> None:
-    """Give a pièce a new label: in the client's answers when the label is one (other pièces,
-    urgency evidence; an identity/stay/address pièce becomes an « other pièce » of the same
-    category, in the same place), as a staff label otherwise (attempts, démarches)."""
+def libelle_actuel(identifiant: object, identite: str) -> str:
+    return _piece(identifiant, identite)[1].libelle
+
+
+def _propre(libelle: object) -> str:
     libelle = " ".join(str(libelle or "").split())
     if not libelle:
         raise ActionRefusee("Le libellé ne peut pas être vide.")
     if len(libelle) > 200:
         raise ActionRefusee("Le libellé est trop long (200 caractères au plus).")
-    ancien = libelle_actuel(session, source)
-    with _modifier(session, f"Pièce « {ancien} » renommée « {libelle} »", code="piece") as client:
-        genre, cible = _cible(client, source)
-        if genre == "fixe":
-            nouvelle = _inserer_autre(client, 0)
-            nouvelle.libelle, nouvelle.categorie = libelle, _FIXES[cible]
-            nouvelle.fichiers = _copie_de_liste(getattr(client, cible), nouvelle.instanceName + ".fichiers")
-            setattr(client, cible, None)
-        elif genre in ("autre", "circonstance"):
-            cible.libelle = libelle
-        else:
-            origine = next(p.libelle for p in numeroter(client.dossier()) if p.sources[0] == source)
-            client.libelles_personnalises[source] = {"libelle": libelle, "origine": origine}
+    return libelle
 
 
-def _inserer_autre(client: DossierClient, position: int):
-    """A new « other pièce » at `position` of client.autres_pieces (complete)."""
-    nouvelle = client.autres_pieces.appendObject()
-    client.autres_pieces.elements.insert(position, client.autres_pieces.elements.pop())
-    _renommer_elements(client)
-    nouvelle.complete = True
-    return nouvelle
+def renommer_piece(identifiant: object, version: object, identite: str, libelle: str) -> None:
+    """Give a pièce a new label (it follows the pièce's files; it lapses if the client changes them)."""
+    libelle = _propre(libelle)
+    _, piece = _piece(identifiant, identite)
+
+    def modification(corrections: dict, _dossier) -> None:
+        corrections["libelles"][identite] = libelle
+    registre().corriger(_identifiant(identifiant), _identifiant(version), auteur(),
+                        f"Pièce « {piece.libelle} » renommée « {libelle} »", "piece", modification)
 
 
-def _renommer_elements(client: DossierClient) -> None:
-    """Keep each element's docassemble name equal to its place after a move."""
-    for rang, element in enumerate(client.autres_pieces.elements):
-        element.instanceName = f"{client.autres_pieces.instanceName}[{rang}]"
-    for rang, element in enumerate(client.circonstances.elements):
-        element.instanceName = f"{client.circonstances.instanceName}[{rang}]"
+def retirer_piece(identifiant: object, version: object, identite: str) -> None:
+    """Remove a pièce from the bundle. The attempts' captures prove the blocking (CE 10 juin 2020
+    n° 435594): they are not removed here."""
+    _, piece = _piece(identifiant, identite)
+    if piece.categorie == "tentatives":
+        raise ActionRefusee("Les captures des tentatives prouvent le blocage (CE 10 juin 2020 n° 435594) : "
+                            "elles ne se retirent pas ici.")
+
+    def modification(corrections: dict, _dossier) -> None:
+        ajoutees = [p for p in corrections["ajoutees"]
+                    if identite_de_piece(f["sha256"] for f in p.get("fichiers") or []) != identite]
+        if len(ajoutees) != len(corrections["ajoutees"]):
+            corrections["ajoutees"] = ajoutees
+        elif identite not in corrections["retirees"]:
+            corrections["retirees"].append(identite)
+    registre().corriger(_identifiant(identifiant), _identifiant(version), auteur(),
+                        f"Pièce « {piece.libelle} » retirée du dossier", "piece", modification)
 
 
-def _copie_de_liste(fichiers: object, nom: str) -> DAFileList:
-    liste = DAFileList(nom)
-    if isinstance(fichiers, DAFileList):
-        for fichier in fichiers:
-            liste.append(fichier)
-    elif isinstance(fichiers, DAFile):
-        liste.append(fichiers)
-    liste.gathered = True
-    return liste
-
-
-def deplacer_piece(session: str, source: str, sens: int) -> None:
-    """Move an « other pièce » or an urgency pièce one place up (sens=-1) or down (+1) among the
-    pièces of the same kind; the numbering follows."""
-    if sens not in (-1, 1):
-        raise ActionRefusee("Déplacement inconnu.")
-    ancien = libelle_actuel(session, source)
-    with _modifier(session, f"Pièce « {ancien} » {'montée' if sens < 0 else 'descendue'} d'un rang", code="piece") as client:
-        genre, cible = _cible(client, source)
-        if genre == "fixe":
-            raise ActionRefusee("Cette pièce vient en tête de sa catégorie ; renommez-la d'abord pour pouvoir la déplacer.")
-        if genre not in ("autre", "circonstance"):
-            raise ActionRefusee("Les tentatives et les démarches sont rangées par date.")
-        elements = client.autres_pieces.elements if genre == "autre" else client.circonstances.elements
-        voisins = [i for i, e in enumerate(elements)
-                   if (genre == "circonstance" and _a_des_fichiers(getattr(e, "fichiers", None)))
-                   or (genre == "autre" and getattr(e, "categorie", "autre") == getattr(cible, "categorie", "autre"))]
-        place = voisins.index(elements.index(cible))
-        if not 0 <= place + sens < len(voisins):
-            raise ActionRefusee("La pièce est déjà " + ("la première" if sens < 0 else "la dernière") + " de sa catégorie.")
-        i, j = voisins[place], voisins[place + sens]
-        elements[i], elements[j] = elements[j], elements[i]
-        _renommer_elements(client)
-
-
-def retirer_piece(session: str, source: str) -> None:
-    """Remove a pièce from the bundle: an « other pièce » is deleted; the files of an
-    identity/stay/address pièce, of an urgency circumstance or of a démarche are detached (the
-    circumstance and the démarche stay in the requête's text). Attempts cannot be removed here."""
-    ancien = libelle_actuel(session, source)
-    with _modifier(session, f"Pièce « {ancien} » retirée du dossier", code="piece") as client:
-        genre, cible = _cible(client, source)
-        if genre == "tentative":
-            raise ActionRefusee("Les captures des tentatives prouvent le blocage (CE 10 juin 2020 n° 435594) : "
-                                "elles ne se retirent pas ici.")
-        if genre == "fixe":
-            setattr(client, cible, None)
-        elif genre == "autre":
-            client.autres_pieces.elements.remove(cible)
-            _renommer_elements(client)
-        else:
-            cible.fichiers = None
-
-
-def ajouter_piece(session: str, libelle: str, categorie: str, fichiers: DAFileList) -> None:
-    """Add a pièce uploaded by staff (checked and converted like a client's upload), as an
-    « other pièce » of that category; its files are copied into the client's session."""
-    libelle = " ".join(str(libelle or "").split())
-    if not libelle:
-        raise ActionRefusee("Donnez un libellé à la pièce.")
+def ajouter_piece(identifiant: object, version: object, libelle: str, categorie: str, fichiers) -> None:
+    """Add a pièce uploaded by staff (checked and converted like a client's upload); its files
+    are copied into the register."""
+    libelle = _propre(libelle)
     if categorie not in CATEGORIES_AJOUT:
         raise ActionRefusee("Catégorie inconnue.")
+    exiger_personnel()
     refus = refus_televersement(fichiers, f"la pièce « {libelle} »")
     if refus:
         raise ActionRefusee(refus)
-    sources = [(f.path(), getattr(f, "filename", None) or "piece") for f in fichiers]
-    with _modifier(session, f"Pièce « {libelle} » ajoutée ({CATEGORIES_AJOUT[categorie].lower()})", code="piece") as client:
-        nouvelle = client.autres_pieces.appendObject()
-        nouvelle.libelle, nouvelle.categorie, nouvelle.complete = libelle, categorie, True
-        nouvelle.fichiers = DAFileList(nouvelle.instanceName + ".fichiers")
-        for chemin, nom in sources:
-            copie = nouvelle.fichiers.appendObject(DAFile)
-            copie.initialize(filename=nom)
-            copie.copy_into(chemin)
-            copie.set_attributes(private=True, persistent=True)
-            copie.commit()
-        nouvelle.fichiers.gathered = True
-        if hasattr(client.autres_pieces, "there_are_any"):
-            client.autres_pieces.there_are_any = True
+    references = [{"nom": nom_de_fichier_sur(getattr(f, "filename", None)), "sha256": registre().ajouter_fichier(f.path())}
+                  for f in fichiers]
+
+    def modification(corrections: dict, _dossier) -> None:
+        corrections["ajoutees"].append({"libelle": libelle, "categorie": categorie, "fichiers": references})
+    registre().corriger(_identifiant(identifiant), _identifiant(version), auteur(),
+                        f"Pièce « {libelle} » ajoutée ({CATEGORIES_AJOUT[categorie].lower()})", "piece", modification)
 
 
 # --- texts and conclusions ------------------------------------------------------------------------
 
-def modifier_conclusions(session: str, delai_jours: int, delai_rdv_jours: int | None, astreinte_euros: int) -> None:
+_BORNES = {"delai_jours": (1, 90), "delai_rdv_jours": (1, 180), "astreinte_euros": (0, 1000)}
+
+
+def conclusions_actuelles(identifiant: object) -> dict:
+    """The delays and astreinte the dossier asks for now (to fill the staff form)."""
+    conclusions = _charger(identifiant).donnees().get("conclusions") or {}
+    return {"delai_jours": conclusions.get("delai_jours", 15), "delai_rdv_jours": conclusions.get("delai_rdv_jours"),
+            "astreinte_euros": conclusions.get("astreinte_euros", 100)}
+
+
+def modifier_conclusions(identifiant: object, version: object, delai_jours: int, delai_rdv_jours: int | None,
+                         astreinte_euros: int) -> None:
     """Change what the judge is asked (PAR CES MOTIFS): delays and astreinte (L. 911-1 and
     L. 911-3 CJA), within the core's bounds."""
     valeurs = {"delai_jours": delai_jours, "delai_rdv_jours": delai_rdv_jours or None, "astreinte_euros": astreinte_euros}
-    for cle, (mini, maxi) in {"delai_jours": (1, 90), "delai_rdv_jours": (1, 180), "astreinte_euros": (0, 1000)}.items():
+    for cle, (mini, maxi) in _BORNES.items():
         valeur = valeurs[cle]
         if valeur is not None and not (isinstance(valeur, int) and mini <= valeur <= maxi):
             raise ActionRefusee(f"Valeur hors limites pour {cle.replace('_', ' ')} : entre {mini} et {maxi}.")
     quoi = (f"Demandes au juge : rendez-vous sous {delai_jours} jours"
             + (f", rendez-vous tenu sous {delai_rdv_jours} jours" if delai_rdv_jours else "")
             + f", astreinte {astreinte_euros} € par jour")
-    with _modifier(session, quoi, code="conclusions") as client:
-        for cle, valeur in valeurs.items():
-            setattr(client, cle, valeur)
+
+    def modification(corrections: dict, _dossier) -> None:
+        corrections["conclusions"] = valeurs
+    registre().corriger(_identifiant(identifiant), _identifiant(version), auteur(), quoi, "conclusions", modification)
 
 
-def _textes(client: DossierClient) -> list[tuple[str, str, object, str]]:
-    """(key, label, element, attribute) of every free text the requête quotes."""
-    textes = [("plateforme", "Site utilisé (blocage)", client, "plateforme"), ("titre", "Titre de séjour demandé", client, "titre")]
-    textes += [(f"t{i}", f"Tentative n° {i} : ce que le site affichait", t, "constat")
-               for i, t in enumerate(client.tentatives.elements, 1)]
-    for i, d in enumerate(client.demarches.elements, 1):
-        textes += [(f"d{i}", f"Démarche n° {i} : description", d, "description"),
-                   (f"r{i}", f"Démarche n° {i} : résultat (vide : « restée sans réponse »)", d, "resultat")]
-    textes += [(f"u{i}", f"Urgence n° {i}", c, "texte") for i, c in enumerate(client.circonstances.elements, 1)]
-    return textes
+def textes_du_dossier(identifiant: object) -> list[tuple[str, str, str, str]]:
+    """(key, label, path, current text) of every free text the requête quotes."""
+    donnees = _charger(identifiant).donnees()
+    textes = [("plateforme", "Site utilisé (blocage)", "blocage.plateforme"),
+              ("titre", "Titre de séjour demandé", "demande.titre")]
+    textes += [(f"t{i}", f"Tentative n° {i} : ce que le site affichait", f"tentatives[{i}].constat")
+               for i in range(1, len(donnees.get("tentatives") or []) + 1)]
+    for i in range(1, len(donnees.get("demarches") or []) + 1):
+        textes += [(f"d{i}", f"Démarche n° {i} : description", f"demarches[{i}].description"),
+                   (f"r{i}", f"Démarche n° {i} : résultat (vide : « restée sans réponse »)", f"demarches[{i}].resultat")]
+    textes += [(f"u{i}", f"Urgence n° {i}", f"urgence.circonstances[{i}].texte")
+               for i in range(1, len(((donnees.get("urgence") or {}).get("circonstances")) or []) + 1)]
+    return [(cle, libelle, chemin, str(lire_chemin(donnees, chemin) or "")) for cle, libelle, chemin in textes]
 
 
-def champs_des_textes(session: str, variable: str = "textes_saisis") -> list[dict]:
-    """docassemble `fields` for the free texts, filled with the client's current wording."""
-    client = _charger(session)
-    return [{"label": libelle, "field": f"{variable}['{cle}']", "datatype": "area", "rows": 2,
-             "required": attribut != "resultat", "default": str(getattr(element, attribut, "") or "")}
-            for cle, libelle, element, attribut in _textes(client)]
-
-
-def modifier_textes(session: str, saisis: dict) -> None:
-    """Write the edited free texts back (only those that changed); each change is journalled."""
-    client = _charger(session)
-    changes = [(cle, libelle, " ".join(str(saisis[cle]).split()) if saisis[cle] is not None else "")
-               for cle, libelle, element, attribut in _textes(client)
-               if cle in saisis and str(saisis[cle] or "").strip() != str(getattr(element, attribut, "") or "").strip()]
-    for cle, libelle, valeur in changes:
-        if not valeur and not cle.startswith("r"):
+def modifier_textes(identifiant: object, version: object, saisis: dict) -> None:
+    """Record the edited free texts (only those that changed); each keeps the client's text it
+    replaces, so that a new wording from the client takes over."""
+    transmis = _charger(identifiant)
+    client = transmis.envoi.donnees
+    changes = []
+    for cle, libelle, chemin, actuel in textes_du_dossier(identifiant):
+        if cle not in saisis:
+            continue
+        nouveau = " ".join(str(saisis[cle] or "").split())
+        if nouveau == " ".join(actuel.split()):
+            continue
+        if not nouveau and not cle.startswith("r"):
             raise ActionRefusee(f"{libelle} : le texte ne peut pas être vide.")
+        changes.append((chemin, libelle, nouveau))
     if not changes:
         return
-    with _modifier(session, "Textes modifiés : " + ", ".join(libelle for _, libelle, _ in changes), code="textes") as client:
-        par_cle = {cle: (element, attribut) for cle, _, element, attribut in _textes(client)}
-        for cle, _, valeur in changes:
-            element, attribut = par_cle[cle]
-            setattr(element, attribut, valeur or ("" if attribut == "resultat" else valeur))
+
+    def modification(corrections: dict, _dossier) -> None:
+        for chemin, _, nouveau in changes:
+            corrections["textes"][chemin] = {"texte": nouveau, "origine": str(lire_chemin(client, chemin) or "")}
+    registre().corriger(transmis.id, _identifiant(version), auteur(),
+                        "Textes modifiés : " + ", ".join(libelle for _, libelle, _ in changes), "textes", modification)
 
 
 # --- bundle, requête, statuses ---------------------------------------------------------------------
 
-def regenerer(session: str) -> list[str]:
-    """Rebuild the bundle with the core (numbering recomputed); return the blocking problems
-    (the previous bundle is kept) or []."""
-    client = _charger(session)
-    statut_avant = client.statut
-    if client.statut == DEPOSE:
+def regenerer(identifiant: object, version: object, qui: str) -> list[str]:
+    """Rebuild the bundle with the core (numbering recomputed) and keep it in the register;
+    return the blocking problems (the previous bundle is kept) or []. Runs in Celery."""
+    transmis = _charger(identifiant)
+    if transmis.version != _identifiant(version):
+        raise DossierModifie()
+    if transmis.statut == DEPOSE:
         raise ActionRefusee("Le dossier a été déposé au tribunal : il ne peut plus être régénéré.")
-    with _dans_la_session(session):
-        problemes = client.construire_depot()
-    if problemes:
-        client.noter(auteur(), "Régénération impossible : " + " ; ".join(p.message for p in problemes), code="regeneration")
-        _enregistrer(session, client)
-        return [str(p) for p in problemes]
-    client.depot_a_jour, client.depot_pret, client.problemes_depot = True, True, []
-    client.requete_modifiee = False
-    client.statut = statut_apres_modification(statut_avant)
-    client.noter(auteur(), "Dossier de dépôt régénéré" + (" (approbation retirée)" if statut_avant == APPROUVE else ""),
-                 code="regeneration")
-    _enregistrer(session, client)
+    chantier = ouvrir_chantier(registre(), transmis)
+    empreinte_construite = transmis.empreinte_du_contenu
+    with tempfile.TemporaryDirectory(prefix="rdv-regeneration-") as dossier_temporaire:
+        sortie = Path(dossier_temporaire) / "depot"
+        try:
+            manifeste = chantier.construire(sortie, limites=LIMITES)
+        except DossierInvalide as exc:
+            return [str(p) for p in exc.problemes]
+        except _bundle.DossierNonDeposable as exc:
+            return [str(p) for p in exc.problemes]
+        except Exception as exc:  # noqa: BLE001 - staff get a sentence, the log the details
+            log(f"rdvrefere: regeneration failed: {exc!r}")
+            return ["Une erreur technique a empêché de construire le dossier (voir le journal du serveur)."]
+        fichiers = {entree.fichier: registre().ajouter_fichier(sortie / entree.fichier) for entree in manifeste.fichiers}
+        zip_sha = registre().ajouter_fichier(sortie / _bundle.NOM_ZIP)
+    depot = {"empreinte": empreinte_construite, "manifeste": manifeste.as_dict(), "fichiers": fichiers,
+             "zip": zip_sha, "construit_le": _maintenant(), "requete_modifiee": False}
+    registre().enregistrer_depot(transmis.id, None, qui, "Dossier de dépôt régénéré", "regeneration", depot)
     return []
 
 
-def remplacer_requete_par_docx(session: str, docx: DAFile) -> None:
+def regenerer_pour_la_tache(identifiant: object, version: object, qui: object) -> list[str] | str:
+    """The background task's work (Celery): the problems, or the French reason of a refusal."""
+    try:
+        return regenerer(identifiant, version, str(qui))
+    except ActionRefusee as refus:
+        return str(refus)
+
+
+def avis_de_regeneration(resultat: object) -> str:
+    """The notice shown when the background regeneration ends."""
+    if isinstance(resultat, str):
+        return resultat
+    if resultat is None:
+        return "La régénération n'a pas abouti (erreur technique) : réessayez, ou voyez le journal du serveur."
+    if resultat:
+        return "Le dossier n'a pas pu être régénéré : " + " ; ".join(str(p) for p in resultat)
+    return "Dossier régénéré : les pièces ont été renumérotées, la requête et l'inventaire refaits."
+
+
+def _maintenant() -> str:
+    import datetime as dt  # noqa: PLC0415
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def remplacer_requete_par_docx(identifiant: object, version: object, docx: DAFile) -> None:
     """Replace the bundle's requête by a DOCX edited in Word: the PDF is remade from it
     (LibreOffice), the manifest and the zip follow; the pièces are unchanged."""
-    chemin_docx = docx.path()
-    client = _charger(session)
-    if client.statut == DEPOSE:
+    transmis = _charger(identifiant)
+    if transmis.statut == DEPOSE:
         raise ActionRefusee("Le dossier a été déposé au tribunal : il ne peut plus être modifié ici.")
-    if not client.depot_a_jour or _bundle.NOM_ZIP not in _depot_par_nom(client):
+    if not transmis.depot_a_jour:
         raise ActionRefusee("Régénérez d'abord le dossier de dépôt : la requête modifiée remplace celle de ce dossier.")
-    statut_avant = client.statut
-    with _dans_la_session(session), tempfile.TemporaryDirectory(prefix="rdv-requete-") as chantier:
+    with tempfile.TemporaryDirectory(prefix="rdv-requete-") as chantier:
+        archive = Path(chantier) / _bundle.NOM_ZIP
+        archive.write_bytes(registre().contenu(transmis.depot["zip"]))
         copie = Path(chantier) / "Requete_modifiee.docx"
-        shutil.copyfile(chemin_docx, copie)
-        depot = _depot_par_nom(client)
+        copie.write_bytes(Path(docx.path()).read_bytes())
         try:
-            manifeste = remplacer_requete(Path(depot[_bundle.NOM_ZIP].path()), copie, Path(chantier) / "depot")
+            manifeste = remplacer_requete(archive, copie, Path(chantier) / "depot")
         except (DocxIllisible, PdfImpossible) as exc:  # French messages
             raise ActionRefusee(str(exc)) from None
+        fichiers = dict(transmis.depot.get("fichiers") or {})
         for entree in manifeste["fichiers"]:
-            if entree["role"] in ("requete", "requete_docx") and entree["fichier"] in depot:
-                depot[entree["fichier"]].copy_into(str(Path(chantier) / "depot" / entree["fichier"]))
-                depot[entree["fichier"]].commit()
-        depot[_bundle.NOM_ZIP].copy_into(str(Path(chantier) / "depot" / _bundle.NOM_ZIP))
-        depot[_bundle.NOM_ZIP].commit()
-    client.manifeste = manifeste
-    client.requete_modifiee = True
-    client.statut = statut_apres_modification(statut_avant)
-    client.noter(auteur(), "Requête remplacée par une version modifiée dans Word (PDF refait)"
-                 + (" (approbation retirée)" if statut_avant == APPROUVE else ""), code="requete")
-    _enregistrer(session, client)
+            if entree["role"] in ("requete", "requete_docx"):
+                fichiers[entree["fichier"]] = registre().ajouter_fichier(Path(chantier) / "depot" / entree["fichier"])
+        zip_sha = registre().ajouter_fichier(Path(chantier) / "depot" / _bundle.NOM_ZIP)
+    depot = {**{k: v for k, v in transmis.depot.items() if k != "precedents"}, "manifeste": manifeste,
+             "fichiers": fichiers, "zip": zip_sha, "construit_le": _maintenant(), "requete_modifiee": True}
+    registre().enregistrer_depot(transmis.id, _identifiant(version), auteur(),
+                                 "Requête remplacée par une version modifiée dans Word (PDF refait)", "requete", depot)
 
 
-def changer_statut(session: str, nouveau: str, numero_affaire: str | None = None) -> None:
+def changer_statut(identifiant: object, version: object, nouveau: str, numero_affaire: str | None = None) -> None:
     """Approve, withdraw the approval, or mark as filed with the court's case number (rules in
-    personnel.transition)."""
-    client = _charger(session)
-    with _dans_la_session(session):
-        bloquants = len(erreurs(client.problemes()))
-    statut = transition(client.statut, nouveau, erreurs_bloquantes=bloquants, depot_a_jour=bool(client.depot_a_jour),
-                        numero_affaire=numero_affaire)
-    client.statut = statut
-    if statut == DEPOSE:
-        client.numero_affaire = normaliser_numero_affaire(numero_affaire)
-        client.noter(auteur(), f"Requête déposée au tribunal, numéro d'affaire {client.numero_affaire}", code="depose")
-    elif statut == APPROUVE:
-        client.noter(auteur(), "Dossier approuvé", code="approuve")
-    elif statut == PRET_A_RELIRE:
-        client.noter(auteur(), "Approbation retirée", code="desapprouve")
-    _enregistrer(session, client)
-
+    personnel.transition; the approval binds to the version shown and the bundle's sha256)."""
+    if nouveau not in (APPROUVE, PRET_A_RELIRE, DEPOSE):
+        raise ActionRefusee("Statut inconnu.")
+    fiche = Fiche(identifiant)
+    registre().changer_statut(fiche.id, _identifiant(version), auteur(), nouveau,
+                              erreurs_bloquantes=len(fiche.erreurs), numero_affaire=numero_affaire)
