@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import (Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text, and_,
-                        create_engine, insert, select, update)
+from sqlalchemy import (Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
+                        UniqueConstraint, and_, create_engine, insert, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -54,6 +54,8 @@ _dossiers = Table(
     Column("approbation", Text),    # JSON: version, empreinte, zip (sha256), quand, qui
     Column("cree_le", DateTime, nullable=False),
     Column("modifie_le", DateTime, nullable=False),
+    # one dossier per client session, even when two first transmissions race (a double click)
+    UniqueConstraint("proprietaire", "session", name="rdvrefere_dossier_session_unique"),
 )
 _envois = Table(
     "rdvrefere_envoi", _meta,
@@ -143,6 +145,8 @@ class DossierTransmis:
         for depot in (self.depot, *(self.depot or {}).get("precedents", [])):
             if depot:
                 trouves |= set((depot.get("fichiers") or {}).values())
+                if depot.get("zip"):
+                    trouves.add(depot["zip"])
         return trouves
 
 
@@ -237,6 +241,12 @@ class Registre:
         """Record the client's version (file contents already added). Returns the dossier and
         whether this was a new version (an identical one is not recorded twice). A new version
         withdraws an approval; staff corrections stay."""
+        try:
+            return self._transmettre(proprietaire, session, donnees)
+        except IntegrityError:  # the session's first version, recorded meanwhile by another request
+            return self._transmettre(proprietaire, session, donnees)
+
+    def _transmettre(self, proprietaire: int, session: str, donnees: dict) -> tuple[DossierTransmis, bool]:
         nouvelle = empreinte(donnees)
         maintenant = _maintenant()
         with self.engine.begin() as cx:

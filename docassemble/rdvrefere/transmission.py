@@ -74,7 +74,7 @@ def references(donnees: dict) -> list[dict]:
 
 # --- paths « tentatives[2].constat » ------------------------------------------------------------
 
-_ETAPE = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+_ETAPE = re.compile(r"([a-z_]+)(?:\[([1-9]\d*)\])?")  # 1-based: « [0] » is no path
 
 
 def _etapes(chemin: str) -> list[tuple[str, int | None]]:
@@ -136,7 +136,10 @@ def appliquer(donnees: dict, corrections: dict | None) -> dict:
         except KeyError:
             continue
         if str(actuel or "").strip() == str(correction.get("origine") or "").strip():
-            ecrire_chemin(resultat, chemin, correction.get("texte") or None)
+            try:
+                ecrire_chemin(resultat, chemin, correction.get("texte") or None)
+            except (KeyError, IndexError, TypeError):  # the client's new version no longer has that element
+                continue
     retirees = set(corrections.get("retirees") or [])
     if retirees:
         resultat["pieces"] = [p for p in resultat.get("pieces") or [] if _identite_element(p) not in retirees]
@@ -149,8 +152,8 @@ def appliquer(donnees: dict, corrections: dict | None) -> dict:
     conclusions = {k: v for k, v in (corrections.get("conclusions") or {}).items() if v is not None}
     if corrections.get("conclusions"):
         resultat["conclusions"] = {**(resultat.get("conclusions") or {}), **conclusions}
-        if not corrections["conclusions"].get("delai_rdv_jours"):
-            resultat["conclusions"].pop("delai_rdv_jours", None)
+        if "delai_rdv_jours" in corrections["conclusions"] and not corrections["conclusions"]["delai_rdv_jours"]:
+            resultat["conclusions"].pop("delai_rdv_jours", None)  # staff removed it; absent: the client's stays
     return resultat
 
 
@@ -170,17 +173,28 @@ def libelles_par_source(pieces: Iterable, sha_du_chemin: dict[str, str], correct
 
 # --- files ---------------------------------------------------------------------------------------
 
+_OCTETS_MAX = 240  # file systems count a name's bytes (255 at most), not its characters
+
+
+def _couper(texte: str, caracteres: int, octets: int) -> str:
+    texte = texte[:caracteres]
+    while len(texte.encode("utf-8")) > octets:
+        texte = texte[:-1]
+    return texte
+
+
 def nom_de_fichier_sur(nom: object, defaut: str = "fichier") -> str:
-    """A file name safe on any disk: no folder, no control character, at most 120 characters;
-    the extension is kept (the core checks it against the content)."""
+    """A file name safe on any disk: no folder, no control character, at most 120 characters
+    (and 240 bytes in UTF-8); the extension is kept (the core checks it against the content)."""
     texte = unicodedata.normalize("NFC", str(nom or "")).replace("\\", "/").split("/")[-1]
     texte = "".join(c for c in texte if c.isprintable() and c not in '<>:"|?*').strip().lstrip(".")
     if not texte:
         return defaut
     racine, point, extension = texte.rpartition(".")
     if point and len(extension) <= 10:
-        return racine[: 120 - len(extension) - 1] + "." + extension
-    return texte[:120]
+        suffixe = "." + extension
+        return _couper(racine, 120 - len(suffixe), _OCTETS_MAX - len(suffixe.encode("utf-8"))) + suffixe
+    return _couper(texte, 120, _OCTETS_MAX)
 
 
 def materialiser(donnees: dict, dossier: Path, lire: Callable[[str, Path], None]) -> tuple[dict, dict[str, str]]:
