@@ -12,11 +12,17 @@
 #                              the server (unless it was already running before `serve`)
 #   scripts/server.sh reset    stop, then delete var/server (database, uploads, admin account)
 #   scripts/server.sh url      print the web server's base URL
+#   scripts/server.sh start-web2 / stop-web2
+#                              a second web server (multi-server layout) on RDV_PORT2 (8082),
+#                              sharing the configuration, PostgreSQL, Redis and the files;
+#                              needs `start` first; `stop` stops it too (both idempotent)
 #
 # Components (ports overridable from the environment):
 #   PostgreSQL  private cluster var/server/pg, 127.0.0.1:${RDV_PG_PORT:-5433}, socket in var/
 #   Redis       127.0.0.1:${RDV_REDIS_PORT:-6380}, no persistence (also Celery's broker)
-#   gunicorn    docassemble.webapp.run:application, 1 worker x 4 threads, 127.0.0.1:${RDV_PORT:-8080}
+#   gunicorn    docassemble.rdvrefere.wsgi:application (docassemble's application behind a
+#               guard: /storedfile* answers 404), 1 worker x 4 threads, 127.0.0.1:${RDV_PORT:-8080}
+#   gunicorn2   the same, on 127.0.0.1:${RDV_PORT2:-8082}, only after `start-web2`
 #   Celery      docassemble.webapp.worker, 1 process (background tasks)
 # Other environment knobs:
 #   RDV_DEBUG=1            docassemble `debug: True` (tracebacks and Source in the browser);
@@ -39,11 +45,15 @@ case $VAR in /*) ;; *) VAR=$REPO/$VAR ;; esac
 VENV=${RDV_VENV:-$REPO/.venv}
 case $VENV in /*) ;; *) VENV=$REPO/$VENV ;; esac
 PORT=${RDV_PORT:-8080}
+PORT2=${RDV_PORT2:-8082}
 PG_PORT=${RDV_PG_PORT:-5433}
 REDIS_PORT=${RDV_REDIS_PORT:-6380}
 START_TIMEOUT=${RDV_START_TIMEOUT:-180}
 HOST=127.0.0.1
 BASE_URL=http://$HOST:$PORT
+BASE_URL2=http://$HOST:$PORT2
+# served by both web servers: docassemble's application behind our /storedfile guard
+WSGI_APP=docassemble.rdvrefere.wsgi:application
 MAIN_INTERVIEW=docassemble.rdvrefere:data/questions/rdvrefere.yml
 PROBE_INTERVIEW=docassemble.base:data/questions/default-interview.yml
 
@@ -89,7 +99,7 @@ port_busy() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 http_code() { curl -s -o /dev/null -w '%{http_code}' -m "${2:-5}" "$1" 2>/dev/null || true; }
 
-web_ok() { [ "$(http_code "$BASE_URL/health_check")" = 200 ]; }
+web_ok() { [ "$(http_code "${1:-$BASE_URL}/health_check")" = 200 ]; }
 
 pg_running() { as_pg "$(pg_bin)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
@@ -200,11 +210,12 @@ web server certificate directory: $VAR/certs
 pypirc path: $VAR/pypirc
 libreoffice macro file: $VAR/home/.config/libreoffice/4/user/basic/Standard/Module1.xba
 nltk socket: $VAR/no-nltk-socket
-# Staff screens (interviews/staff.yml, README-staff.md): the privilege may list every
-# client session of the interview (interview_list(user_id='all') needs access_sessions).
-permissions:
-  rdvrefere_personnel:
-    - access_sessions
+# A POST may only set the variables that are fields of the screen shown: nobody can slip
+# another variable (a status, a flag of the staff screens...) into a form.
+restrict input variables: True
+# No permissions: block: staff state lives in the package's own tables (registre.py), so
+# staff never list client sessions (no interview_list(user_id='all')) and the privilege
+# rdvrefere_personnel needs no extra permission; client sessions stay private (encrypted).
 YAML
   mv "$CONFIG.tmp" "$CONFIG"
 }
@@ -269,14 +280,22 @@ create_tables() {
     || { tail -30 "$LOGS/create_tables.log"; die "create_tables failed"; }
 }
 
+# launch_gunicorn NAME PORT: one web server, pid file $PIDS/NAME.pid, log $LOGS/NAME.log
+launch_gunicorn() {
+  local name=$1 port=$2
+  # --no-control-socket: gunicorn 27 would put both servers' control sockets at the same
+  # path ($HOME/.gunicorn/gunicorn.ctl); nothing here uses them
+  ( cd "$RUN" && da_env && exec setsid "$VENV/bin/gunicorn" -b "$HOST:$port" -w 1 --threads 4 \
+      --timeout 300 --graceful-timeout 10 --no-control-socket "$WSGI_APP" \
+      >>"$LOGS/$name.log" 2>&1 </dev/null 9>&- ) &
+  echo $! > "$PIDS/$name.pid"
+}
+
 start_gunicorn() {
   live_pid "$PIDS/gunicorn.pid" gunicorn >/dev/null && return 0
   port_busy "$PORT" && die "port $PORT is taken by another program (set RDV_PORT)"
   rm -f "$VAR/webapp/ready"
-  ( cd "$RUN" && da_env && exec setsid "$VENV/bin/gunicorn" -b "$HOST:$PORT" -w 1 --threads 4 \
-      --timeout 300 --graceful-timeout 10 docassemble.webapp.run:application \
-      >>"$LOGS/gunicorn.log" 2>&1 </dev/null 9>&- ) &
-  echo $! > "$PIDS/gunicorn.pid"
+  launch_gunicorn gunicorn "$PORT"
 }
 
 start_celery() {
@@ -287,26 +306,46 @@ start_celery() {
   echo $! > "$PIDS/celery.pid"
 }
 
+# wait_for_web [NAME URL]: until that web server (default: the main one) answers
 wait_for_web() {
-  local t0=$SECONDS pid
+  local name=${1:-gunicorn} url=${2:-$BASE_URL} t0=$SECONDS pid
   while :; do
-    if web_ok; then
+    if web_ok "$url"; then
       # first interview load parses docassemble.base; do it now rather than in a user's face
-      http_code "$BASE_URL/interview?i=$PROBE_INTERVIEW" 120 >/dev/null
-      touch "$VAR/webapp/ready"
+      http_code "$url/interview?i=$PROBE_INTERVIEW" 120 >/dev/null
+      [ "$name" = gunicorn ] && touch "$VAR/webapp/ready"
       return 0
     fi
-    if ! pid=$(live_pid "$PIDS/gunicorn.pid" gunicorn); then
-      say "gunicorn exited; last lines of $LOGS/gunicorn.log:"; tail -40 "$LOGS/gunicorn.log" >&2
+    if ! pid=$(live_pid "$PIDS/$name.pid" gunicorn); then
+      say "$name exited; last lines of $LOGS/$name.log:"; tail -40 "$LOGS/$name.log" >&2
       return 1
     fi
     if (( SECONDS - t0 > START_TIMEOUT )); then
-      say "no answer from $BASE_URL after ${START_TIMEOUT}s; last lines of $LOGS/gunicorn.log:"
-      tail -40 "$LOGS/gunicorn.log" >&2
+      say "no answer from $url after ${START_TIMEOUT}s; last lines of $LOGS/$name.log:"
+      tail -40 "$LOGS/$name.log" >&2
       return 1
     fi
     sleep 0.5
   done
+}
+
+# The second web server (lock held by the caller; the main one must be up).  Started with
+# the wheel of the moment: its stamp lets `start` restart it when the wheel changes.
+start_web2_locked() {
+  if live_pid "$PIDS/gunicorn2.pid" gunicorn >/dev/null; then
+    if web_ok "$BASE_URL2"; then say "web2 already running at $BASE_URL2"; return 0; fi
+    wait_for_web gunicorn2 "$BASE_URL2" || { stop_groups gunicorn2:gunicorn; return 1; }
+    say "web2 is up at $BASE_URL2"
+    return 0
+  fi
+  if port_busy "$PORT2"; then say "port $PORT2 is taken by another program (set RDV_PORT2)"; return 1; fi
+  package_stamp > "$PIDS/gunicorn2.stamp"
+  launch_gunicorn gunicorn2 "$PORT2"
+  if ! wait_for_web gunicorn2 "$BASE_URL2"; then
+    stop_groups gunicorn2:gunicorn
+    return 1
+  fi
+  say "web2 is up at $BASE_URL2 (same database, Redis and files as $BASE_URL; log $LOGS/gunicorn2.log)"
 }
 
 print_info() {
@@ -328,19 +367,23 @@ cmd_start() {
   mkdir -p "$VAR"
   exec 9>"$VAR/.lock"
   flock -w 600 9 || die "another start/stop holds $VAR/.lock"
+  local web2=0
   if web_ok && live_pid "$PIDS/gunicorn.pid" gunicorn >/dev/null; then
     if [ "$(package_stamp)" = "$(cat "$PIDS/package.stamp" 2>/dev/null)" ]; then
       start_celery
       say "already running"
+      refresh_web2
       print_info
       return 0
     fi
     # Python modules are loaded once per process: serve the newly installed wheel
     say "docassemble.rdvrefere was reinstalled: restarting gunicorn and celery"
-    stop_groups gunicorn:gunicorn celery:celery
+    live_pid "$PIDS/gunicorn2.pid" gunicorn >/dev/null && web2=1
+    stop_groups gunicorn:gunicorn gunicorn2:gunicorn celery:celery
   fi
-  vpython -c 'import docassemble.rdvrefere' 2>/dev/null \
-    || say "warning: docassemble.rdvrefere is not installed in $VENV (make setup)"
+  # the web servers run our WSGI wrapper: without it, no server (rather than one without the guard)
+  vpython -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("docassemble.rdvrefere.wsgi") is None)' 2>/dev/null \
+    || die "docassemble.rdvrefere (with its wsgi.py) is not installed in $VENV (make setup)"
   prepare
   start_pg
   start_redis
@@ -352,8 +395,22 @@ cmd_start() {
     cmd_stop_locked
     die "the web server did not start"
   fi
+  if (( web2 )); then
+    start_web2_locked || say "warning: web2 did not restart (scripts/server.sh start-web2)"
+  else
+    refresh_web2
+  fi
   say "started in $((SECONDS - t0))s"
   print_info
+}
+
+# A second web server left running with an older wheel is restarted (lock held).
+refresh_web2() {
+  live_pid "$PIDS/gunicorn2.pid" gunicorn >/dev/null || return 0
+  [ "$(package_stamp)" = "$(cat "$PIDS/gunicorn2.stamp" 2>/dev/null)" ] && return 0
+  say "web2 runs an older docassemble.rdvrefere: restarting it"
+  stop_groups gunicorn2:gunicorn
+  start_web2_locked || say "warning: web2 did not restart (scripts/server.sh start-web2)"
 }
 
 # Stop setsid'ed process groups (name:pattern ...): TERM to all at once (gunicorn and
@@ -381,7 +438,7 @@ stop_groups() {
 
 cmd_stop_locked() {
   rm -f "$VAR/webapp/ready"
-  stop_groups gunicorn:gunicorn celery:celery
+  stop_groups gunicorn:gunicorn gunicorn2:gunicorn celery:celery
   if redis_running; then
     redis-cli -h $HOST -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
     say "stopped redis"
@@ -401,6 +458,29 @@ cmd_stop() {
   return 0
 }
 
+cmd_start_web2() {
+  [ -d "$VAR" ] || die "the server is not running: scripts/server.sh start first"
+  exec 9>"$VAR/.lock"
+  flock -w 600 9 || die "another start/stop holds $VAR/.lock"
+  web_ok && live_pid "$PIDS/gunicorn.pid" gunicorn >/dev/null \
+    || die "the main web server is not running: scripts/server.sh start first"
+  start_web2_locked || die "the second web server did not start"
+}
+
+cmd_stop_web2() {
+  [ -d "$VAR" ] || { say "web2 not running"; return 0; }
+  exec 9>"$VAR/.lock"
+  flock -w 600 9 || true
+  if live_pid "$PIDS/gunicorn2.pid" gunicorn >/dev/null; then
+    stop_groups gunicorn2:gunicorn
+  else
+    rm -f "$PIDS/gunicorn2.pid"
+    say "web2 not running"
+  fi
+  rm -f "$PIDS/gunicorn2.stamp"
+  return 0
+}
+
 cmd_status() {
   local rc=0 pid
   if [ -f "$PGDATA/PG_VERSION" ] && pg_running; then say "postgresql  up    127.0.0.1:$PG_PORT"; else say "postgresql  down"; fi
@@ -410,6 +490,14 @@ cmd_status() {
     say "web         up    $BASE_URL (pid $pid)"
   else
     say "web         down"; rc=3
+  fi
+  # the second web server is optional: it does not change the exit status
+  if pid=$(live_pid "$PIDS/gunicorn2.pid" gunicorn) && web_ok "$BASE_URL2"; then
+    say "web2        up    $BASE_URL2 (pid $pid)"
+  elif [ -n "${pid:-}" ]; then
+    say "web2        starting or not answering  $BASE_URL2 (pid $pid)"
+  else
+    say "web2        down"
   fi
   return $rc
 }
@@ -447,5 +535,7 @@ case "${1:-}" in
   serve) cmd_serve ;;
   reset) cmd_reset ;;
   url) echo "$BASE_URL" ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  start-web2) cmd_start_web2 ;;
+  stop-web2) cmd_stop_web2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
