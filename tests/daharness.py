@@ -46,6 +46,13 @@ Environment (set up at import, before docassemble is imported):
   removed at exit (``RDV_HARNESS_KEEP=1`` keeps it; ``FILES_DIR`` says where).
 ``RDV_HARNESS_WORK`` moves ``var/harness``.
 
+Stored files are private to their session, as on the web server (docassemble.webapp's
+``get_info_from_file_number``): each file remembers the session it was saved for, and
+``file_number_finder`` (so ``DAFile.path()``) answers ``{}`` for a private file of another
+session, unless the caller says ``privileged``, the signed-in user started that session, or the
+user holds a role that reads every file (admin, developer, advocate, trainer).  Without
+``uids`` the current session is used, as the server uses the browser's sessions.
+
 Run the tests with plain ``pytest`` from the venv, against the installed wheel
 (``make setup``): ``python -m pytest`` from the repository root would import the source
 tree, whose data files are laid out differently.
@@ -145,6 +152,9 @@ class StoredFile:
     extension: str
     mimetype: str | None
     directory: Path
+    uid: str | None = None   # the session it was saved for (the server's Uploads.key)
+    private: bool = True     # the server's Uploads.private (DAFile.set_attributes(private=...))
+    persistent: bool = False
 
     @property
     def path(self) -> Path:          # docassemble's SavedFile.path: DIR/file
@@ -182,11 +192,13 @@ class FileStore:
         self._lock = threading.Lock()
         self.files: dict[int, StoredFile] = {}
 
-    def new_number(self, filename: str = 'file.txt') -> StoredFile:
+    def new_number(self, filename: str = 'file.txt', uid: str | None = None) -> StoredFile:
+        """A new file number for session ``uid`` (None: the session being answered, if any)."""
         with self._lock:
             number = next(self._numbers)
         extension, mimetype = _webapp_filenames.get_ext_and_mimetype(filename or 'file.txt')
-        entry = StoredFile(number, filename or 'file.txt', extension, mimetype, self.root / str(number))
+        entry = StoredFile(number, filename or 'file.txt', extension, mimetype, self.root / str(number),
+                           uid=uid if uid is not None else _current_uid())
         entry.directory.mkdir(parents=True, exist_ok=True)
         self.files[number] = entry
         return entry
@@ -197,8 +209,8 @@ class FileStore:
         except (TypeError, ValueError):
             return None
 
-    def add(self, source_path, filename: str | None = None) -> StoredFile:
-        entry = self.new_number(filename or os.path.basename(source_path))
+    def add(self, source_path, filename: str | None = None, uid: str | None = None) -> StoredFile:
+        entry = self.new_number(filename or os.path.basename(source_path), uid)
         entry.write(source_path)
         return entry
 
@@ -212,7 +224,7 @@ class FileStore:
         fullpath = f'{entry.path}.{extension}'
         result = {'filename': name, 'extension': extension, 'mimetype': mimetype,
                   'path': str(entry.path), 'fullpath': fullpath,
-                  'private': True, 'persistent': False}
+                  'private': entry.private, 'persistent': entry.persistent}
         if os.path.isfile(fullpath):
             _add_file_details(fullpath, str(entry.path), result)
         return result
@@ -237,6 +249,50 @@ def _add_file_details(fullpath: str, basename: str, result: dict) -> None:
 
 
 STORE = FileStore(FILES_DIR)
+
+# --------------------------------------------------------------------------- who may read a file
+# docassemble.webapp.files.file_access.get_info_from_file_number: these roles read every file.
+PRIVILEGED_ROLES = frozenset({'admin', 'developer', 'advocate', 'trainer'})
+# session uid -> id of the signed-in user who started it (the server's UserDictKeys table)
+SESSION_OWNERS: dict[str, Any] = {}
+
+
+def _current_info() -> dict:
+    from docassemble.base.thread_context import this_thread  # noqa: PLC0415 (loaded after the hooks)
+    return getattr(this_thread, 'current_info', None) or {}
+
+
+def _current_uid() -> str | None:
+    """The session being answered (docassemble.base.functions.get_uid), None outside any."""
+    from docassemble.base.thread_context import this_thread  # noqa: PLC0415
+    return getattr(this_thread, 'session_id', None) or _current_info().get('session') or None
+
+
+def may_read(entry: StoredFile, uids=None, privileged: bool = False) -> bool:
+    """The web server's rule for a stored file: a private file is readable only by its own
+    session (``uids``, default the current one), by the signed-in user who started that session,
+    by the privileged roles, or when the caller says ``privileged``."""
+    user = _current_info().get('user') or {}
+    signed_in = bool(user.get('is_authenticated'))
+    if signed_in and PRIVILEGED_ROLES & set(user.get('roles') or ()):
+        return True
+    if privileged or not entry.private:
+        return True
+    if not uids:
+        uid = _current_uid()
+        uids = [uid] if uid else []
+    if entry.uid is not None and entry.uid in uids:
+        return True
+    owner = SESSION_OWNERS.get(entry.uid) if entry.uid is not None else None
+    return signed_in and owner is not None and owner == user.get('theid')
+
+
+def readable_info(file_number, filename=None, uids=None, privileged=False) -> dict:
+    """file_number_finder as the server answers it: {} for a file this session may not read."""
+    entry = STORE.get(file_number)
+    if entry is None or not may_read(entry, uids, privileged):
+        return {}
+    return STORE.info(file_number, filename)
 
 
 class SavedFile:
@@ -396,24 +452,38 @@ class HarnessPlugin:
     # numbered files (uploads, generated documents)
     @hookimpl
     def get_new_file_number(self, user_code, file_name, yaml_file_name):
-        return STORE.new_number(file_name).number
+        return STORE.new_number(file_name, uid=user_code).number
 
     @hookimpl
     def save_numbered_file(self, filename, orig_path, yaml_file_name, uid):
-        entry = STORE.add(orig_path, filename)
+        entry = STORE.add(orig_path, filename, uid=uid)   # uid None: the current session's
         return entry.number, entry.extension, entry.mimetype
+
+    @hookimpl
+    def file_set_attributes(self, file_number, private, persistent, session, filename):
+        entry = STORE.get(file_number)
+        if entry is None:
+            raise ValueError(f'file_set_attributes: file number {file_number} not found')
+        if private in (True, False):
+            entry.private = private
+        if persistent in (True, False):
+            entry.persistent = persistent
+        if isinstance(session, str):
+            entry.uid = session
+        if isinstance(filename, str):
+            entry.filename = filename
 
     @hookimpl
     def get_saved_file_class(self): return SavedFile
 
     @hookimpl
     def file_number_finder(self, file_number, filename, uids, privileged):
-        return STORE.info(file_number, filename)
+        return readable_info(file_number, filename, uids, privileged)
 
     @hookimpl
     def file_finder(self, file_reference, question, folder, package, filename, return_nonexistent, uids):
         return find_file(file_reference, question=question, folder=folder, package=package,
-                         filename=filename, return_nonexistent=return_nonexistent)
+                         filename=filename, return_nonexistent=return_nonexistent, uids=uids)
 
     @hookimpl
     def path_from_reference(self, file_reference):
@@ -445,13 +515,13 @@ class HarnessPlugin:
 
 
 def find_file(file_reference, question=None, folder=None, package=None, filename=None,
-              return_nonexistent=False) -> dict:
-    """file_finder: a file number, or a package file reference ('x.docx',
-    'data/templates/x.docx', 'docassemble.pkg:data/static/x.png')."""
+              return_nonexistent=False, uids=None) -> dict:
+    """file_finder: a file number (the server's access rule applies), or a package file
+    reference ('x.docx', 'data/templates/x.docx', 'docassemble.pkg:data/static/x.png')."""
     from docassemble.base.functions import get_current_package, static_filename_path
     reference = str(file_reference)
     if re.fullmatch(r'[0-9]+', reference):
-        return STORE.info(int(reference), filename)
+        return readable_info(int(reference), filename, uids)
     if re.match(r'^https?://', reference):
         raise HarnessHookMissing('file_finder: URLs are not fetched headless: ' + reference)
     result: dict[str, Any] = {}
@@ -488,9 +558,10 @@ def path_from_reference(file_reference):
     if isinstance(file_reference, DAFileList):
         file_reference = file_reference[0]
     if isinstance(file_reference, DAFile):
-        info = STORE.info(file_reference.number)
+        info = readable_info(file_reference.number)
         if 'fullpath' not in info:
-            raise FileNotFoundError(f'file number {file_reference.number} is not in the harness store')
+            raise FileNotFoundError(f'file number {file_reference.number} is not in the harness store '
+                                    'or not readable by this session')
         friendly = os.path.join(tempfile.mkdtemp(prefix='SavedFile', dir=FILES_DIR), file_reference.filename)
         os.symlink(info['fullpath'], friendly)
         return friendly
@@ -587,6 +658,8 @@ class Session:
         self.yaml = interview_name(yaml)
         self.session_id = f'harness{next(self._ids)}'
         self.user = dict(user or {})
+        if self.user:  # a signed-in user owns the sessions it starts (the server's UserDictKeys)
+            SESSION_OWNERS[self.session_id] = self.user.get('theid', 1)
         self.roundtrip = roundtrip
         self.status: InterviewStatus | None = None
         self.interview = self._load(content)
@@ -703,13 +776,15 @@ class Session:
         ``s.answer(True)`` (yesno, or the single field), ``s.answer('Ann', 'Smith')`` (the
         fields in order), ``s.answer(first_name='Ann')`` or ``s.answer({'fruit[i]': 'apple'})``
         (by variable name, as written in the YAML or with indices filled in), ``s.answer()``
-        (a question with only a Continue button: sets its variable to True).
+        (a question with only a Continue button: sets its variable to True), ``s.answer({})``
+        (nothing to assign: the fields are already set, e.g. by ``upload()``).
         Marks a mandatory question as answered, as the server does."""
         if self.status is None:
             self.next()
         raw, actual = self.raw_fields, self.fields
-        if len(values) == 1 and isinstance(values[0], dict) and not by_name \
-                and values[0] and set(values[0]) <= set(raw) | set(actual):
+        mapping = len(values) == 1 and isinstance(values[0], dict) and not by_name \
+            and set(values[0]) <= set(raw) | set(actual)
+        if mapping:  # by name ({} assigns nothing)
             by_name, values = values[0], ()
         assignments = {}
         if values:
@@ -723,7 +798,7 @@ class Session:
                 assignments[actual[raw.index(name)]] = value
             else:
                 raise KeyError(f'{name!r} is not a field of the current question {actual}')
-        if not values and not by_name:
+        if not values and not by_name and not mapping:
             if len(actual) != 1:
                 raise ValueError(f'say which of {actual} to answer')
             assignments[actual[0]] = True
@@ -751,7 +826,7 @@ class Session:
                 raise FileNotFoundError(path)
             filename = _webapp_filenames.secure_filename_unicode_ok(name)
             extension, mimetype = _webapp_filenames.get_ext_and_mimetype(filename)
-            entry = STORE.new_number(_webapp_filenames.secure_filename(name))
+            entry = STORE.new_number(_webapp_filenames.secure_filename(name), uid=self.session_id)
             entry.filename, entry.extension, entry.mimetype = filename, extension, mimetype
             _store_upload(str(path), entry)
             elements.append(
@@ -770,7 +845,7 @@ class Session:
                 raise ValueError(f'say which of {self.fields} holds the signature')
             variable = self.fields[0]
         target = self._actual_name(variable)
-        entry = STORE.new_number('canvas.png')
+        entry = STORE.new_number('canvas.png', uid=self.session_id)
         if image is None:
             from PIL import Image, ImageDraw
             with tempfile.NamedTemporaryFile(suffix='.png', dir=FILES_DIR) as tmp:
@@ -911,4 +986,4 @@ def stored_path(file_number) -> str | None:
 
 
 __all__ = ['Session', 'start', 'Attachment', 'STORE', 'FILES_DIR', 'HarnessHookMissing',
-           'interview_name', 'stored_path', 'path_from_reference', 'find_file']
+           'interview_name', 'stored_path', 'path_from_reference', 'find_file', 'may_read']
