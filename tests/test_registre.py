@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from docassemble.rdvrefere.personnel import APPROUVE, DEPOSE, PRET_A_RELIRE, ActionRefusee
 from docassemble.rdvrefere.registre import CLIENT, DossierModifie, Registre
-from docassemble.rdvrefere.transmission import appliquer, identite_de_piece, materialiser, references
+from docassemble.rdvrefere.transmission import appliquer, identite_d_element, materialiser, references
 from dossiers import capture, donnees, pdf
 
 STAFF = "marie.dupont@association.example"
@@ -56,7 +56,7 @@ def transmis(registre: Registre, racine: Path, **changements) -> dict:
 
 
 def identite(data: dict, liste: str, rang: int) -> str:
-    return identite_de_piece(f["sha256"] for f in data[liste][rang - 1]["fichiers"])
+    return identite_d_element(liste, data[liste][rang - 1])
 
 
 def construire_depot(registre: Registre, dossier, sortie: Path) -> dict:

@@ -1,16 +1,23 @@
-"""The staff screens (interviews/staff.yml, issue 5) on the real server, in Chromium, with three
-accounts: two clients and one staff member. Staff see both dossiers and fix one (relabel a
-pièce, change the astreinte, regenerate, approve, file with a case number, download the zip);
-each client sees only their own; the attacks of point 6 fail (staff URL, action URL, another
-client's files and session, text typed by a client shown literally)."""
+"""The staff screens on dossiers transmis (interviews/staff.yml, issues 5 and 8) on the real
+server, in Chromium, with three accounts: two clients and one staff member.
+
+Client 1 finishes the interview: its dossier is transmitted to the register. Staff see it, fix it
+(texts, a pièce label, the astreinte), regenerate it in Celery, approve and file it; the client
+sees the status and downloads the approved bundle from the register. Then the attacks of issue 8,
+sent as an attacker sends them (forged POSTs with the attacker's own CSRF token, replayed and
+forged action URLs, guessed numbers, another session's key, signed-out requests), each checked
+to fail with nothing changed; and a stale staff write racing a client's new version.
+"""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
 import secrets
 import zipfile
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 import requests
@@ -19,18 +26,21 @@ from playwright.sync_api import expect
 
 import fichiers
 import parcours_navigateur as nav
+from docassemble.rdvrefere.registre import Registre
 
 pytestmark = pytest.mark.server
 expect.set_options(timeout=30_000)
 
 # Text a client may type: HTML, an image with onerror, Markdown, Mako, docassemble markup
 PIEGE = "Attestation <script>window.PIRATE=1</script><img src=x onerror=\"window.PIRATE=2\"> **gras** ${ 7*7 } [BR]"
+CONSTAT = "Aucun créneau <b>disponible</b> ${ 1+1 } {{ 3*3 }}"
 NOUVEAU_LIBELLE = "Attestation d'hébergement de M. Sow"
 STAFF = "staff.yml"
+CLIENT_YML = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
 # unique names: the server may hold the dossiers of earlier runs
 MARQUE = "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(6))
-NOM1, NOM2 = f"Diallo-{MARQUE}", f"Hélène-{MARQUE}"
-AFFICHE1, AFFICHE2 = f"Awa DIALLO-{MARQUE.upper()}", f"Zoé HÉLÈNE-{MARQUE.upper()}"
+NOM1, NOM3 = f"Diallo-{MARQUE}", f"Intrus-{MARQUE}"
+AFFICHE1, AFFICHE2, AFFICHE3 = f"Awa DIALLO-{MARQUE.upper()}", f"Zoé HÉLÈNE-{MARQUE.upper()}", f"Zed INTRUS-{MARQUE.upper()}"
 
 
 def _dossier_complet(page, serveur, dossier):
@@ -42,7 +52,7 @@ def _dossier_complet(page, serveur, dossier):
     nav.identite(page, serveur, NOM1, "Awa")
     nav.jusqua_tentatives(page)
     for numero, (date, capture) in enumerate(zip(("2026-10-05", "2026-10-14", "2026-10-21"), captures), 1):
-        nav.tentative(page, numero, date, "09:30", capture, "Aucun créneau <b>disponible</b> ${ 1+1 }")
+        nav.tentative(page, numero, date, "09:30", capture, CONSTAT)
         nav.question(page, "Avez-vous fait une autre tentative ?")
         nav.oui_non(page, numero < 3)
     nav.de_la_demarche_a_l_aide(page, lettre=lettre, piece_identite=passeport, autre_piece=(PIEGE, attestation),
@@ -57,7 +67,7 @@ def _dossier_complet(page, serveur, dossier):
         raise AssertionError(page.locator("#daform").inner_text())
     nav.question(page, "Vérifiez votre dossier")
     nav.continuer(page)
-    nav.question(page, re.compile("Votre dossier (se prépare|est prêt)|Il manque"))
+    nav.question(page, re.compile("Votre dossier (se prépare|est prêt)|Il manque|pas pu être transmis"))
     assert "Il manque" not in page.locator("#daMainQuestion").inner_text(), page.locator("#daquestion").inner_text()
     nav.question(page, re.compile("Votre dossier est prêt"))
 
@@ -66,8 +76,48 @@ def _cookies(page) -> dict:
     return {c["name"]: c["value"] for c in page.context.cookies()}
 
 
+def _url(serveur, lien: str) -> str:
+    return lien if lien.startswith("http") else serveur.url + lien
+
+
 def _get(page, url, **kwargs):
     return requests.get(url, cookies=_cookies(page), timeout=60, **kwargs)
+
+
+def _safeid(texte: str) -> str:
+    """docassemble's field-name encoding in forms (base64 without « = » or newlines)."""
+    return base64.b64encode(texte.encode("utf-8")).decode().replace("=", "")
+
+
+def _action(lien: str) -> dict:
+    """The {action, arguments} of a docassemble action URL."""
+    valeur = parse_qs(urlparse(lien).query)["action"][0]
+    return json.loads(base64.b64decode(valeur + "=" * (-len(valeur) % 4)))
+
+
+def _lien_action(serveur, yaml: str, action: str, **arguments) -> str:
+    """An action URL as docassemble makes them: what an attacker forges."""
+    code = base64.b64encode(json.dumps({"action": action, "arguments": arguments}).encode()).decode().replace("=", "")
+    return f"{serveur.url}/interview?{urlencode({'i': yaml, 'action': code})}"
+
+
+def _poster(page, serveur, variables: dict, session: str | None = None) -> requests.Response:
+    """A forged POST to the client interview with the attacker's own CSRF token (read from the
+    attacker's own page), as a script would send it, not as the page would."""
+    page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
+    page.wait_for_load_state("networkidle")
+    jeton = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    donnees = {"csrf_token": jeton, "_varnames": "", "json": "1", **{_safeid(k): v for k, v in variables.items()}}
+    cible = f"{serveur.url}/interview?i={CLIENT_YML}" + (f"&session={session}" if session else "")
+    return requests.post(cible, data=donnees, cookies=_cookies(page), timeout=60)
+
+
+@pytest.fixture(scope="module")
+def registre(serveur):
+    """The server's register, read directly (what the tests check after each attack)."""
+    import os
+    port = os.environ.get("RDV_PG_PORT", "5433")
+    return Registre(f"postgresql+psycopg2://docassemble:docassemble-local@127.0.0.1:{port}/docassemble")
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +125,7 @@ def comptes(serveur):
     jeton = secrets.token_hex(4)
     return {
         "client1": serveur.create_user(f"awa.{jeton}@example.org", "Motdepasse-123!"),
-        "client2": serveur.create_user(f"zoe.{jeton}@example.org", "Motdepasse-123!"),
+        "client2": serveur.create_user(f"zed.{jeton}@example.org", "Motdepasse-123!"),
         "equipe": serveur.create_user(f"juriste.{jeton}@asso.example.org", "Motdepasse-123!",
                                       privileges=("user", "rdvrefere_personnel")),
     }
@@ -100,40 +150,48 @@ def contextes(navigateur, serveur, comptes):
 
 @pytest.fixture(scope="module")
 def partage():
-    """What the staff test leaves for the later tests of this module (the zip URL staff made)."""
+    """What the staff test leaves for the later tests of this module."""
     return {}
 
 
 @pytest.fixture(scope="module")
-def dossiers(contextes, serveur, comptes, tmp_path_factory):
-    """Client 1 finishes a dossier (prêt à relire, bundle built); client 2 has just started."""
+def dossiers(contextes, serveur, comptes, registre, tmp_path_factory):
+    """Client 1 finishes (its dossier is transmitted); client 2 has just started (nothing
+    transmitted). A second dossier transmis, for the list's filters, is written to the register
+    as the interview would (client 1's data under another name, plus a file of its own)."""
     _dossier_complet(contextes["client1"], serveur, tmp_path_factory.mktemp("client1"))
     page2 = contextes["client2"]
-    nav.identite(page2, serveur, NOM2, "Zoé")
+    nav.identite(page2, serveur, NOM3, "Zed")
     nav.question(page2, "Votre naissance et votre nationalité")
     sessions = {}
     for nom in ("client1", "client2"):
         liste = serveur.api("GET", f"/api/user/{comptes[nom].id}/interviews").json()["items"]
         sessions[nom] = next(s["session"] for s in liste if s["filename"].endswith("rdvrefere.yml"))
-    return sessions
+    premier = registre.du_client(comptes["client1"].id, sessions["client1"])
+    assert premier is not None, "client 1's dossier was not transmitted"
+    donnees = json.loads(json.dumps(premier.envoi.donnees))
+    donnees["requerant"].update(nom=f"Hélène-{MARQUE}", prenoms="Zoé")
+    propre = registre.ajouter_fichier(fichiers.pdf(tmp_path_factory.mktemp("second") / "bail.pdf", pages=1))
+    donnees["pieces"].append({"libelle": "Bail d'habitation", "categorie": "domicile",
+                              "fichiers": [{"nom": "bail.pdf", "sha256": propre}]})
+    second, _ = registre.transmettre(comptes["client2"].id + 100000, "session-" + MARQUE, donnees)
+    return {"sessions": sessions, "premier": premier.id, "second": second.id, "sha_propre_au_second": propre}
 
 
 def _filtrer(page, nom=None):
-    """Set the name filter, submit the list's filter and wait for docassemble's answer (the form
-    is sent with Ajax and the page redrawn)."""
+    """Set the name filter, submit the list's filter and wait for docassemble's answer."""
     page.wait_for_load_state("networkidle")
     if nom is not None:
         nav.champ(page, "Nom du requérant").fill(nom)
         expect(nav.champ(page, "Nom du requérant")).to_have_value(nom)
     page.evaluate("document.querySelector('#daform').dataset.ancien = '1'")
     page.get_by_role("button", name="Filtrer").click()
-    # docassemble redraws the screen from its Ajax answer: wait for the new form
     page.wait_for_function("() => { const f = document.querySelector('#daform'); return f && !f.dataset.ancien; }")
 
 
 def _staff_list(page, serveur):
     page.goto(serveur.interview_url(STAFF))
-    nav.question(page, "Dossiers des clients")
+    nav.question(page, "Dossiers transmis par les clients")
     return page.locator("table.rdv-dossiers")
 
 
@@ -142,24 +200,27 @@ def _ouvrir(page, nom):
     nav.question(page, re.compile("Dossier de"))
 
 
-def _action(page, libelle):
+def _bouton(page, libelle):
     page.get_by_role("link", name=libelle).first.click()
     page.wait_for_load_state()
 
 
-def test_staff_list_filter_search_and_fix_one_dossier(contextes, serveur, dossiers, comptes, partage):
+def _avis(page, texte, timeout=30_000):
+    try:
+        expect(page.locator(".rdv-avis")).to_contain_text(texte, timeout=timeout)
+    except AssertionError:
+        raise AssertionError(page.locator("body").inner_text()[:3000]) from None
+
+
+def test_staff_review_fix_regenerate_approve_file(contextes, serveur, dossiers, comptes, registre, partage):
     page = contextes["equipe"]
     tableau = _staff_list(page, serveur)
+    assert "restrict input variables" not in page.locator("#daquestion").inner_text()  # the server sets it
     texte = tableau.inner_text()
     assert AFFICHE1 in texte and AFFICHE2 in texte
+    assert AFFICHE3 not in texte  # a client still answering has transmitted nothing
     ligne = tableau.locator("tr", has_text=AFFICHE1).inner_text()
     assert "93 — Seine-Saint-Denis" in ligne and "3 sur 3 semaines" in ligne and "prêt à relire" in ligne
-    # filter by status, search by name without accents
-    page.locator("select").select_option("prêt à relire")
-    _filtrer(page)
-    expect(tableau).not_to_contain_text(AFFICHE2)
-    expect(tableau).to_contain_text(AFFICHE1)
-    page.locator("select").select_option("tous")
     _filtrer(page, f"helene {MARQUE.upper()}")
     expect(tableau).not_to_contain_text(AFFICHE1)
     expect(tableau).to_contain_text(AFFICHE2)
@@ -170,122 +231,214 @@ def test_staff_list_filter_search_and_fix_one_dossier(contextes, serveur, dossie
     _ouvrir(page, AFFICHE1)
     contenu = page.locator("#daquestion")
     expect(contenu).to_contain_text("Aucun créneau")
-    assert "${ 1+1 }" in contenu.inner_text()              # Mako typed by the client: not evaluated
-    assert "**gras** ${ 7*7 } [BR]" in contenu.inner_text()  # Markdown, Mako, docassemble markup: literal
+    assert "${ 1+1 } {{ 3*3 }}" in contenu.inner_text()          # Mako and Jinja typed by the client
+    assert "**gras** ${ 7*7 } [BR]" in contenu.inner_text()       # Markdown, Mako, docassemble markup
     assert page.evaluate("window.PIRATE") is None
     assert contenu.locator("script, img[src=x], b:has-text('disponible'), strong:has-text('gras')").count() == 0
     pieces = page.locator("table.rdv-pieces")
     assert pieces.locator("tr").count() >= 6
-    assert pieces.locator("img").count() >= 3   # the screenshots' previews
+    assert pieces.locator("img").count() >= 3   # the screenshots' previews, served from the register
     apercu = pieces.locator("img").first.get_attribute("src")
-    assert _get(page, apercu if apercu.startswith("http") else serveur.url + apercu).status_code == 200
+    reponse = _get(page, _url(serveur, apercu))
+    assert reponse.status_code == 200 and reponse.content[:8] == b"\x89PNG\r\n\x1a\n"
 
-    # relabel the trap pièce
+    # the texts form: the client's text is the fields' value, never evaluated; saved unchanged, nothing changes
+    _bouton(page, "Modifier les textes")
+    nav.question(page, "Modifier les textes du client")
+    valeurs = [champ.input_value() for champ in page.locator("textarea").all()]
+    # (docassemble strips HTML tags from what a client types; the rest stays as typed)
+    assert sum("${ 1+1 } {{ 3*3 }}" in v for v in valeurs) == 3, valeurs
+    assert not any(re.search(r"Aucun créneau\s+disponible\s+2\b", v) for v in valeurs)
+    page.get_by_role("button", name="Enregistrer les textes").click()
+    _avis(page, "Aucun texte n'a changé")
+    assert registre.lire(dossiers["premier"]).corrections["textes"] == {}
+
+    # relabel the trap pièce (its label is the field's value, shown as typed)
     ligne_piege = pieces.locator("tr", has_text="**gras**")
     ligne_piege.get_by_role("link", name="Renommer").click()
     nav.question(page, "Renommer la pièce")
-    assert "**gras** ${ 7*7 } [BR]" in nav.champ(page, "Nouveau libellé").input_value()
+    assert nav.champ(page, "Nouveau libellé").input_value() == PIEGE.replace("<script>window.PIRATE=1</script>", "") \
+        or "**gras** ${ 7*7 } [BR]" in nav.champ(page, "Nouveau libellé").input_value()
     nav.remplir(page, "Nouveau libellé", NOUVEAU_LIBELLE)
     nav.continuer(page)
-    nav.question(page, re.compile("Dossier de"))
-    page.wait_for_timeout(500)
-    assert NOUVEAU_LIBELLE in pieces.inner_text(), page.locator("#daquestion").inner_text()[:600]
+    _avis(page, "Pièce renommée")
+    assert NOUVEAU_LIBELLE in pieces.inner_text()
 
-    # astreinte and delays
-    _action(page, "Délais et astreinte")
+    # astreinte and delays (the form shows the dossier's current values)
+    _bouton(page, "Délais et astreinte")
     nav.question(page, "Délais et astreinte demandés au juge")
-    # every field filled (with a field left to its default, the browser's check sometimes
-    # refuses it: « au plus 90 » for 15, seen in the client interview too)
+    assert nav.champ(page, "Astreinte par jour de retard (euros)").input_value() == "100"
     nav.remplir(page, "Délai pour donner une date de rendez-vous (jours)", "15")
     nav.remplir(page, "Délai maximal avant le rendez-vous (jours, facultatif)", "30")
     nav.remplir(page, "Astreinte par jour de retard (euros)", "150")
     nav.continuer(page)
-    try:
-        expect(page.locator(".rdv-avis")).to_contain_text("Demandes au juge modifiées")
-    except AssertionError:
-        raise AssertionError(page.locator("body").inner_text()[:2000]) from None
+    _avis(page, "Demandes au juge modifiées")
 
     # approving before regenerating is refused with a clear reason
-    assert page.get_by_role("link", name="Approuver").count() == 1
-    _action(page, "Approuver")
-    expect(page.locator(".rdv-avis")).to_contain_text("Régénérez d'abord")
+    _bouton(page, "Approuver")
+    _avis(page, "Régénérez d'abord")
 
-    _action(page, "Régénérer le dossier")
-    expect(page.locator(".rdv-avis")).to_contain_text("Dossier régénéré", timeout=120_000)
-    _action(page, "Approuver")
+    _bouton(page, "Régénérer le dossier")
+    _avis(page, "Dossier régénéré", timeout=180_000)
+    _bouton(page, "Approuver")
     expect(page.locator(".rdv-statut")).to_have_text("approuvé")
-    _action(page, "Marquer comme déposé")
-    nav.question(page, "Numéro d'affaire donné par le tribunal")
-    nav.remplir(page, "Numéro d'affaire", "2612345/1")
-    nav.continuer(page)
-    expect(page.locator(".rdv-statut")).to_have_text("déposé")
-    expect(page.locator(".rdv-numero")).to_have_text("2612345/1")
-
-    # the journal: who, when, what
-    journal = page.locator(".rdv-journal").inner_text()
-    for quoi in ("renommée « Attestation d'hébergement de M. Sow »", "astreinte 150 €", "Dossier de dépôt régénéré",
-                 "Dossier approuvé", "numéro d'affaire 2612345/1"):
-        assert quoi in journal
-    assert comptes["equipe"].email in journal
+    approuve = registre.lire(dossiers["premier"])
+    assert approuve.statut == "approuvé" and approuve.approbation["zip"] == approuve.depot["zip"]
+    assert approuve.approbation["empreinte"] == approuve.empreinte_du_contenu
 
     # the zip reflects the changes
     lien = page.get_by_role("link", name=re.compile("Télécharger le dossier"))
-    reponse = _get(page, serveur.url + lien.get_attribute("href") if lien.get_attribute("href").startswith("/")
-                   else lien.get_attribute("href"))
-    assert reponse.status_code == 200
+    reponse = _get(page, _url(serveur, lien.get_attribute("href")))
+    assert reponse.status_code == 200, reponse.text[:500]
     archive = zipfile.ZipFile(io.BytesIO(reponse.content))
     noms = archive.namelist()
-    renomme = [n for n in noms if n.endswith("_Attestation_d_hebergement_de_M_Sow.pdf")]
-    assert renomme, noms
+    assert [n for n in noms if n.endswith("_Attestation_d_hebergement_de_M_Sow.pdf")], noms
     manifeste = json.loads(archive.read("manifest.json"))
     assert any(f["libelle"] == NOUVEAU_LIBELLE for f in manifeste["fichiers"])
     inventaire = "\n".join(c.text for t in Document(io.BytesIO(archive.read("Inventaire.docx"))).tables
                            for r in t.rows for c in r.cells)
     assert NOUVEAU_LIBELLE in inventaire
     requete = "\n".join(p.text for p in Document(io.BytesIO(archive.read("Requete.docx"))).paragraphs)
-    assert "150" in requete and "<script>" not in requete
+    requete += "\n".join(c.text for t in Document(io.BytesIO(archive.read("Requete.docx"))).tables
+                         for r in t.rows for c in r.cells)
+    assert "150" in requete and "<script>" not in requete and "${ 1+1 } {{ 3*3 }}" in requete
     partage["zip"] = lien.get_attribute("href")
+    partage["apercu"] = apercu
+
+    _bouton(page, "Marquer comme déposé")
+    nav.question(page, "Numéro d'affaire donné par le tribunal")
+    nav.remplir(page, "Numéro d'affaire", "2612345/1")
+    nav.continuer(page)
+    expect(page.locator(".rdv-statut")).to_have_text("déposé")
+    expect(page.locator(".rdv-numero")).to_have_text("2612345/1")
+
+    # the journal: who, when, what — the client's transmission and every staff action
+    journal = page.locator(".rdv-journal").inner_text()
+    for quoi in ("Dossier transmis par le client", "renommée « Attestation d'hébergement de M. Sow »",
+                 "astreinte 150 €", "Dossier de dépôt régénéré", "Dossier approuvé", "numéro d'affaire 2612345/1"):
+        assert quoi in journal, quoi
+    assert comptes["equipe"].email in journal
 
 
-def test_client_sees_own_status_and_staff_files(contextes, serveur, dossiers):
+def test_client_sees_status_and_downloads_the_approved_bundle(contextes, serveur, dossiers, registre):
     page = contextes["client1"]
-    page.goto(serveur.url + "/interviews")
-    page.locator("a", has_text="Obtenir un rendez-vous en préfecture par le juge").first.click()
+    page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
     nav.question(page, re.compile("Votre dossier est prêt"))
     texte = page.locator("#daquestion").inner_text().replace("’", "'")
     assert "Votre requête a été déposée au tribunal le" in texte and "numéro d'affaire 2612345/1" in texte
     assert "@asso.example.org" not in texte
-    zip_url = page.get_by_role("link", name=re.compile("Télécharger tout")).get_attribute("href")
-    reponse = _get(page, zip_url if zip_url.startswith("http") else serveur.url + zip_url)
+    lien = page.get_by_role("link", name=re.compile("dossier approuvé par l'équipe"))
+    reponse = _get(page, _url(serveur, lien.get_attribute("href")))
     assert reponse.status_code == 200
-    assert any(n.endswith("_Attestation_d_hebergement_de_M_Sow.pdf") for n in zipfile.ZipFile(io.BytesIO(reponse.content)).namelist())
+    archive = zipfile.ZipFile(io.BytesIO(reponse.content))
+    assert any(n.endswith("_Attestation_d_hebergement_de_M_Sow.pdf") for n in archive.namelist())
+    # « Retour » and « Modifier mes réponses » on the client's side change nothing of staff's
+    avant = registre.lire(dossiers["premier"])
+    if page.locator("#dabackbutton, .dabackicon").count():
+        page.locator("#dabackbutton, .dabackicon").first.click()
+        page.wait_for_load_state("networkidle")
+    page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
+    page.get_by_role("button", name="Modifier mes réponses et refaire le dossier").click()
+    nav.question(page, "Votre requête a déjà été déposée")
+    apres = registre.lire(dossiers["premier"])
+    assert (apres.version, apres.statut, apres.corrections, apres.approbation, len(apres.journal)) == \
+        (avant.version, avant.statut, avant.corrections, avant.approbation, len(avant.journal))
 
 
-def test_attacks_fail(contextes, serveur, dossiers, partage):
-    intrus = contextes["client2"]
-    # the staff screens: a clear refusal, no traceback
+def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, registre, partage):
+    intrus, victime, equipe = contextes["client2"], contextes["client1"], contextes["equipe"]
+    avant = registre.lire(dossiers["premier"])
+    zip_url = _url(serveur, partage["zip"])
+
+    # the staff screens and an action URL copied from them: a clear refusal, no traceback
     intrus.goto(serveur.interview_url(STAFF))
     nav.question(intrus, "Accès réservé à l'équipe")
     assert "Traceback" not in intrus.content()
-    # an action URL copied from the staff screens
-    equipe = contextes["equipe"]
-    equipe.goto(serveur.interview_url(STAFF))
-    lien = equipe.locator("table.rdv-dossiers a", has_text=AFFICHE1).get_attribute("href")
-    intrus.goto(lien if lien.startswith("http") else serveur.url + lien)
-    nav.question(intrus, "Accès réservé à l'équipe")
-    # another client's files, by URL or by guessing numbers
-    zip_url = partage.get("zip")
-    assert zip_url, "the staff test of this module runs first and leaves the zip's URL"
-    assert _get(intrus, zip_url if zip_url.startswith("http") else serveur.url + zip_url).status_code == 404
-    numero = int(re.search(r"/uploadedfile(?:download)?/(\d+)", zip_url).group(1))
-    for essai in range(max(1, numero - 40), numero + 3):
+    for lien in (zip_url, _url(serveur, partage["apercu"]),
+                 _lien_action(serveur, f"docassemble.rdvrefere:data/questions/{STAFF}", "faire_approuver",
+                              dossier=dossiers["second"], version=registre.lire(dossiers["second"]).version)):
+        intrus.goto(lien)
+        nav.question(intrus, "Accès réservé à l'équipe")
+        assert AFFICHE1 not in intrus.locator("body").inner_text()
+
+    # forged POSTs of staff state into the attacker's own session (its own CSRF token)
+    for variables in ({"client.statut": "déposé", "client.numero_affaire": "2699999"},
+                      {"statut": "approuvé"}, {"client.empreinte_transmise": "x", "dossier_ouvert": "1"}):
+        reponse = _poster(intrus, serveur, variables)
+        assert reponse.status_code in (200, 400), reponse.status_code
+    assert registre.du_client(comptes["client2"].id, dossiers["sessions"]["client2"]) is None
+
+    # another client's session by its key: no answers shown, no file, the victim's session unchanged
+    cle = dossiers["sessions"]["client1"]
+    intrus.goto(f"{serveur.url}/interview?i={CLIENT_YML}&session={cle}")
+    intrus.wait_for_load_state("networkidle")
+    corps = intrus.locator("body").inner_text()
+    assert AFFICHE1 not in corps and NOM1 not in corps and "Traceback" not in corps
+    for variables in ({"_back_one": "1"}, {"client.requerant.nom": "Pirate"}):
+        requests.post(f"{serveur.url}/interview?i={CLIENT_YML}&session={cle}",
+                      data={"csrf_token": intrus.locator("input[name=csrf_token]").first.get_attribute("value")
+                            if intrus.locator("input[name=csrf_token]").count() else "",
+                            **{_safeid(k): v for k, v in variables.items()}},
+                      cookies=_cookies(intrus), timeout=60)
+    victime.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
+    nav.question(victime, re.compile("Votre dossier est prêt"))
+    assert "Pirate" not in victime.locator("body").inner_text()
+
+    # the victim's files: the staff's zip URL, guessed numbers, stored-file URLs with the session key
+    assert _get(intrus, zip_url).status_code in (403, 404)
+    fichiers_victime = [int(n) for n in re.findall(r"/uploadedfile(?:download)?/(\d+)", victime.content())]
+    assert fichiers_victime, "the victim's download page links its files"
+    for essai in range(max(1, min(fichiers_victime) - 20), max(fichiers_victime) + 3):
         assert _get(intrus, f"{serveur.url}/uploadedfile/{essai}").status_code in (403, 404), essai
-    # another client's session, by its URL: staff_garde.yml sends the intruder to a dossier of its own
-    victime = dossiers["client1"]
-    intrus.goto(f"{serveur.url}/interview?i=docassemble.rdvrefere:data/questions/rdvrefere.yml&session={victime}")
-    nav.question(intrus, "Ce dossier n'est pas le vôtre")
-    assert AFFICHE1 not in intrus.locator("body").inner_text()
-    # and the visit gave no access to the victim's files
-    assert _get(intrus, zip_url if zip_url.startswith("http") else serveur.url + zip_url).status_code == 404
-    intrus.get_by_role("button", name="Continuer avec mon dossier").click()
-    nav.question(intrus, "Où habitez-vous ?")
+        assert requests.get(f"{serveur.url}/uploadedfile/{essai}", timeout=30).status_code in (403, 404), essai
+    for route in ("storedfile", "storedfiledownload"):
+        for essai in fichiers_victime[:3]:
+            assert requests.get(f"{serveur.url}/{route}/{cle}/{essai}/fichier.pdf", timeout=30).status_code == 404
+
+    # staff asking, through a forged action, for a file of another dossier than the one shown
+    equipe.goto(serveur.interview_url(STAFF))
+    _ouvrir(equipe, AFFICHE1)
+    apercu = _action(equipe.locator("table.rdv-pieces img").first.get_attribute("src"))
+    assert apercu["action"] == "voir_fichier"
+    forge = _lien_action(serveur, f"docassemble.rdvrefere:data/questions/{STAFF}", "voir_fichier",
+                         **{**apercu["arguments"], "sha": dossiers["sha_propre_au_second"], "nom": "bail.pdf"})
+    reponse = _get(equipe, forge, allow_redirects=True)
+    assert b"%PDF" not in reponse.content[:10]
+    equipe.goto(forge)
+    _avis(equipe, "Ce fichier n'appartient pas à ce dossier")
+
+    apres = registre.lire(dossiers["premier"])
+    assert (apres.version, apres.statut, apres.corrections, apres.approbation, [e.numero for e in apres.envois]) == \
+        (avant.version, avant.statut, avant.corrections, avant.approbation, [e.numero for e in avant.envois])
+
+
+def test_a_stale_staff_write_is_refused_and_nothing_is_lost(contextes, serveur, dossiers, registre):
+    """A client's new version lands between the moment staff open the dossier and their action:
+    the action is refused with the French message; then, staff first and the client after:
+    both changes survive."""
+    page = contextes["equipe"]
+    _staff_list(page, serveur)
+    _ouvrir(page, AFFICHE2)
+    ligne = page.locator("table.rdv-pieces tr", has_text="Bail d'habitation")
+    retirer = ligne.get_by_role("link", name="Retirer").get_attribute("href")
+    transmis = registre.lire(dossiers["second"])
+    donnees = json.loads(json.dumps(transmis.envoi.donnees))
+    donnees["tentatives"][0]["constat"] = "Nouvelle version du client : toujours aucun créneau"
+    registre.transmettre(transmis.proprietaire, transmis.session, donnees)   # what the interview does
+    page.once("dialog", lambda d: d.accept())
+    page.goto(_url(serveur, retirer))
+    _avis(page, "Le dossier a changé depuis que vous l'avez ouvert")
+    apres = registre.lire(dossiers["second"])
+    assert apres.corrections["retirees"] == [] and [e.numero for e in apres.envois] == [1, 2]
+    # reloaded, the same action applies; then the client sends another version: both survive
+    _staff_list(page, serveur)
+    _ouvrir(page, AFFICHE2)
+    page.once("dialog", lambda d: d.accept())
+    page.locator("table.rdv-pieces tr", has_text="Bail d'habitation").get_by_role("link", name="Retirer").click()
+    _avis(page, "Pièce retirée")
+    donnees["tentatives"][1]["constat"] = "Troisième version du client"
+    registre.transmettre(transmis.proprietaire, transmis.session, donnees)
+    final = registre.lire(dossiers["second"])
+    assert len(final.corrections["retirees"]) == 1 and [e.numero for e in final.envois] == [1, 2, 3]
+    assert all(p.get("libelle") != "Bail d'habitation" for p in final.donnees()["pieces"])
+    assert final.donnees()["tentatives"][1]["constat"] == "Troisième version du client"

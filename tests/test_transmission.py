@@ -12,7 +12,7 @@ import pytest
 
 from docassemble.rdvrefere.dossier import dossier_depuis_donnees
 from docassemble.rdvrefere.numerotation import numeroter
-from docassemble.rdvrefere.transmission import (CORRECTIONS_VIDES, appliquer, empreinte, identite_de_piece,
+from docassemble.rdvrefere.transmission import (CORRECTIONS_VIDES, appliquer, empreinte, identite_d_element, identite_de_piece,
                                                 libelles_par_source, lire_chemin, materialiser,
                                                 nom_de_fichier_sur, references, vers_json)
 from dossiers import capture, donnees, pdf
@@ -51,7 +51,7 @@ def transmis(racine: Path, magasin: Magasin, **changements) -> dict:
 
 
 def sha_de(data: dict, liste: str, rang: int) -> str:
-    return identite_de_piece(f["sha256"] for f in data[liste][rang - 1]["fichiers"])
+    return identite_d_element(liste, data[liste][rang - 1])
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_piece_retiree_par_son_identite_meme_si_le_client_la_deplace(client):
 
 def test_justificatifs_de_demarche_et_d_urgence_retires_mais_pas_les_tentatives(client):
     lrar = sha_de(client, "demarches", 1)
-    contrat = identite_de_piece(f["sha256"] for f in client["urgence"]["circonstances"][0]["fichiers"])
+    contrat = identite_d_element("circonstances", client["urgence"]["circonstances"][0])
     capture1 = sha_de(client, "tentatives", 1)
     corrige = appliquer(client, {"retirees": [lrar, contrat, capture1]})
     # the démarche and the circumstance stay (the requête tells them), without their files
@@ -348,7 +348,7 @@ def _piece(pieces, libelle_ou_fichier):
 
 def test_libelle_du_personnel_suit_la_piece_puis_tombe_quand_ses_fichiers_changent(tmp_path, client, magasin):
     passeport = sha_de(client, "pieces", 1)
-    semaine = identite_de_piece(f["sha256"] for t in client["tentatives"][:2] for f in t["fichiers"])
+    semaine = identite_de_piece((f["sha256"] for t in client["tentatives"][:2] for f in t["fichiers"]), "tentatives")
     corrections = {"libelles": {passeport: "Passeport (pages 2 et 3)",
                                 semaine: "Captures d'écran de la première semaine"}}
 

@@ -57,15 +57,18 @@ def choix_departements() -> list[dict[str, str]]:
 
 
 # Python-Markdown's escapable characters (« > » is HTML-escaped instead); « | » would split a
-# table cell and cannot be backslash-escaped outside tables, so it becomes an entity.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+# table cell and cannot be backslash-escaped outside tables, so it becomes an entity. « [ » and
+# « ] » become entities too: docassemble reads its markup (« [FILE …] », « [YOUTUBE …] »,
+# « [QR …] ») before Markdown, and a backslash does not stop it (« \[FILE x\] » still matches).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}()#+\-.!])")
+_ENTITES = {"|": "&#124;", "[": "&#91;", "]": "&#93;"}
 
 
 def texte_sur(texte: object) -> str:
-    """User text shown literally on a screen: Markdown neutralised, HTML escaped. (Mako never
-    evaluates a value inserted with ${ }, so « ${ } » typed by a user stays text.)"""
+    """User text shown literally on a screen: Markdown and docassemble's markup neutralised, HTML
+    escaped. (Mako never evaluates a value inserted with ${ }, so « ${ } » typed by a user stays text.)"""
     echappe = html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", str(texte)), quote=False)
-    return echappe.replace("|", "&#124;")
+    return "".join(_ENTITES.get(c, c) for c in echappe)
 
 
 def _chemins(fichiers: object) -> list[str]:
@@ -404,6 +407,12 @@ class DossierClient(DAObject):
         Each file must be one this session may read (docassemble's own access rule, for this
         session only): a file number of another session, however it got into the answers, is
         refused (FichierEtranger), never copied."""
+        # Each file's owner first: on the server, `donnees()` (DAFile.path()) fails on a file of
+        # another session with a bare DAError, which would hide the reason behind « erreur technique ».
+        for fichiers in self._televersements():
+            for fichier in (list(fichiers) if isinstance(fichiers, DAFileList) else [fichiers] if fichiers else []):
+                if isinstance(fichier, DAFile) and getattr(fichier, "ok", True):
+                    _chemin_de_cette_session(fichier)
         donnees = self.donnees()
         chemins: dict[str, str] = {}
         # sha256 by file number: an upload's content never changes, and the register checks
@@ -435,6 +444,14 @@ class DossierClient(DAObject):
         for element, fichiers in zip(donnees["pieces"], sources):
             remplacer(element, fichiers)
         return vers_json(donnees), chemins
+
+    def _televersements(self) -> list:
+        """Every upload field of the answers (a DAFileList, a DAFile or nothing each)."""
+        return ([_defini(t, "captures") for t in self.tentatives.elements]
+                + [_defini(d, "fichiers") for d in self.demarches.elements]
+                + [_defini(c, "fichiers") for c in self.circonstances.elements]
+                + [_defini(self, a) for a in ("piece_identite", "piece_sejour", "piece_domicile")]
+                + [_defini(p, "fichiers") for p in self.autres_pieces.elements])
 
     def transmettre(self) -> bool:
         """Send this version to staff (registre.transmettre) when it differs from the last one

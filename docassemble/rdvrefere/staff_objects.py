@@ -40,7 +40,7 @@ from .problemes import erreurs
 from .registre import DossierModifie, DossierTransmis
 from .registre_serveur import ouvrir_contenu, registre, restriction_des_variables_active
 from .requete import DocxIllisible, PdfImpossible
-from .transmission import identite_de_piece, lire_chemin, nom_de_fichier_sur
+from .transmission import identite_d_element, identite_de_piece, lire_chemin, nom_de_fichier_sur
 
 __all__ = [
     "PRIVILEGE_PERSONNEL", "ActionRefusee", "est_personnel", "exiger_personnel", "auteur", "html_sur",
@@ -226,7 +226,7 @@ class Fiche:
         return " ".join(morceaux) or "—"
 
     def identite(self, piece) -> str:
-        return identite_de_piece(self.chantier.sha_de(f) or "?" for f in piece.fichiers)
+        return identite_de_piece((self.chantier.sha_de(f) or "?" for f in piece.fichiers), piece.categorie)
 
     def _tableau_des_pieces(self) -> str:
         if not self.pieces:
@@ -368,7 +368,7 @@ def retirer_piece(identifiant: object, version: object, identite: str) -> None:
 
     def modification(corrections: dict, _dossier) -> None:
         ajoutees = [p for p in corrections["ajoutees"]
-                    if identite_de_piece(f["sha256"] for f in p.get("fichiers") or []) != identite]
+                    if identite_d_element("pieces", p) != identite]
         if len(ajoutees) != len(corrections["ajoutees"]):
             corrections["ajoutees"] = ajoutees
         elif identite not in corrections["retirees"]:
@@ -457,7 +457,7 @@ def modifier_textes(identifiant: object, version: object, saisis: dict) -> None:
             raise ActionRefusee(f"{libelle} : le texte ne peut pas être vide.")
         changes.append((chemin, libelle, nouveau))
     if not changes:
-        return
+        raise ActionRefusee("Aucun texte n'a changé : rien n'a été enregistré.")
 
     def modification(corrections: dict, _dossier) -> None:
         for chemin, _, nouveau in changes:

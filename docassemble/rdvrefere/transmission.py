@@ -14,8 +14,9 @@ separate set of corrections applied on top of the client's latest version:
 - `ajoutees`   pièces staff added: {libelle, categorie, fichiers: [references]};
 - `conclusions` delai_jours, delai_rdv_jours, astreinte_euros (L. 911-1 and L. 911-3 CJA).
 
-A pièce's identity is the list of its files' sha256: it follows the content when the client
-sends a new version in another order, and lapses when the content changes.
+A pièce's identity is its category and the list of its files' sha256 (`identite_de_piece`): it
+follows the content when the client sends a new version in another order, and lapses when the
+content changes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 __all__ = ["CORRECTIONS_VIDES", "vers_json", "empreinte", "references", "appliquer", "materialiser",
-           "identite_de_piece", "libelles_par_source", "lire_chemin", "ecrire_chemin", "nom_de_fichier_sur"]
+           "identite_de_piece", "identite_d_element", "libelles_par_source", "lire_chemin", "ecrire_chemin", "nom_de_fichier_sur"]
 
 CORRECTIONS_VIDES: dict = {"textes": {}, "libelles": {}, "retirees": [], "ajoutees": [], "conclusions": {}}
 
@@ -115,13 +116,21 @@ def ecrire_chemin(donnees: dict, chemin: str, nouvelle: object) -> None:
 
 # --- staff corrections ---------------------------------------------------------------------------
 
-def identite_de_piece(shas: Iterable[str]) -> str:
-    """A pièce's identity: its files' sha256, joined."""
-    return "+".join(shas)
+_CATEGORIE_DE_LA_LISTE = {"tentatives": "tentatives", "demarches": "demarche", "circonstances": "urgence"}
 
 
-def _identite_element(element: dict) -> str:
-    return identite_de_piece(f.get("sha256", "") for f in element.get("fichiers") or [] if isinstance(f, dict))
+def identite_de_piece(shas: Iterable[str], categorie: str) -> str:
+    """A pièce's identity: its category in the numbering (numerotation.Piece.categorie) and its
+    files' sha256 (« autre:3f…+9a… »). The category tells apart the same file given twice."""
+    return f"{categorie}:" + "+".join(shas)
+
+
+def identite_d_element(liste: str, element: dict) -> str:
+    """The identity of the pièce an element of the data makes (`liste`: « pieces »,
+    « tentatives », « demarches » or « circonstances »)."""
+    categorie = (element.get("categorie") or "autre") if liste == "pieces" else _CATEGORIE_DE_LA_LISTE[liste]
+    return identite_de_piece((f.get("sha256", "") for f in element.get("fichiers") or [] if isinstance(f, dict)),
+                             categorie)
 
 
 def appliquer(donnees: dict, corrections: dict | None) -> dict:
@@ -142,11 +151,12 @@ def appliquer(donnees: dict, corrections: dict | None) -> dict:
                 continue
     retirees = set(corrections.get("retirees") or [])
     if retirees:
-        resultat["pieces"] = [p for p in resultat.get("pieces") or [] if _identite_element(p) not in retirees]
-        for element in [*(resultat.get("demarches") or []),
-                        *((resultat.get("urgence") or {}).get("circonstances") or [])]:
-            if element.get("fichiers") and _identite_element(element) in retirees:
-                element["fichiers"] = []
+        resultat["pieces"] = [p for p in resultat.get("pieces") or [] if identite_d_element("pieces", p) not in retirees]
+        for liste, elements in (("demarches", resultat.get("demarches") or []),
+                                ("circonstances", (resultat.get("urgence") or {}).get("circonstances") or [])):
+            for element in elements:
+                if element.get("fichiers") and identite_d_element(liste, element) in retirees:
+                    element["fichiers"] = []
     resultat["pieces"] = [*(resultat.get("pieces") or []),
                           *(copy.deepcopy(p) for p in corrections.get("ajoutees") or [])]
     conclusions = {k: v for k, v in (corrections.get("conclusions") or {}).items() if v is not None}
@@ -165,7 +175,7 @@ def libelles_par_source(pieces: Iterable, sha_du_chemin: dict[str, str], correct
         return {}
     trouves = {}
     for piece in pieces:
-        identite = identite_de_piece(sha_du_chemin.get(str(f), "?") for f in piece.fichiers)
+        identite = identite_de_piece((sha_du_chemin.get(str(f), "?") for f in piece.fichiers), piece.categorie)
         if identite in libelles:
             trouves[piece.sources[0]] = libelles[identite]
     return trouves
