@@ -107,7 +107,7 @@ def _poster(page, serveur, variables: dict, session: str | None = None) -> reque
     page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
     page.wait_for_load_state("networkidle")
     jeton = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    donnees = {"csrf_token": jeton, "_varnames": "", "json": "1", **{_safeid(k): v for k, v in variables.items()}}
+    donnees = {"csrf_token": jeton, "json": "1", **{_safeid(k): v for k, v in variables.items()}}
     cible = f"{serveur.url}/interview?i={CLIENT_YML}" + (f"&session={session}" if session else "")
     return requests.post(cible, data=donnees, cookies=_cookies(page), timeout=60)
 
@@ -171,7 +171,9 @@ def dossiers(contextes, serveur, comptes, registre, tmp_path_factory):
     assert premier is not None, "client 1's dossier was not transmitted"
     donnees = json.loads(json.dumps(premier.envoi.donnees))
     donnees["requerant"].update(nom=f"Hélène-{MARQUE}", prenoms="Zoé")
-    propre = registre.ajouter_fichier(fichiers.pdf(tmp_path_factory.mktemp("second") / "bail.pdf", pages=1))
+    bail = fichiers.pdf(tmp_path_factory.mktemp("second") / "bail.pdf", pages=2)
+    bail.write_bytes(bail.read_bytes() + f"%{MARQUE}\n".encode())  # a content no other dossier has
+    propre = registre.ajouter_fichier(bail)
     donnees["pieces"].append({"libelle": "Bail d'habitation", "categorie": "domicile",
                               "fichiers": [{"nom": "bail.pdf", "sha256": propre}]})
     second, _ = registre.transmettre(comptes["client2"].id + 100000, "session-" + MARQUE, donnees)
@@ -327,7 +329,7 @@ def test_client_sees_status_and_downloads_the_approved_bundle(contextes, serveur
     texte = page.locator("#daquestion").inner_text().replace("’", "'")
     assert "Votre requête a été déposée au tribunal le" in texte and "numéro d'affaire 2612345/1" in texte
     assert "@asso.example.org" not in texte
-    lien = page.get_by_role("link", name=re.compile("dossier approuvé par l'équipe"))
+    lien = page.get_by_role("link", name=re.compile("dossier approuvé par l.équipe"))
     reponse = _get(page, _url(serveur, lien.get_attribute("href")))
     assert reponse.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(reponse.content))
@@ -338,7 +340,7 @@ def test_client_sees_status_and_downloads_the_approved_bundle(contextes, serveur
         page.locator("#dabackbutton, .dabackicon").first.click()
         page.wait_for_load_state("networkidle")
     page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
-    page.get_by_role("button", name="Modifier mes réponses et refaire le dossier").click()
+    page.get_by_role("link", name="Modifier mes réponses et refaire le dossier").click()
     nav.question(page, "Votre requête a déjà été déposée")
     apres = registre.lire(dossiers["premier"])
     assert (apres.version, apres.statut, apres.corrections, apres.approbation, len(apres.journal)) == \
@@ -365,13 +367,15 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
     for variables in ({"client.statut": "déposé", "client.numero_affaire": "2699999"},
                       {"statut": "approuvé"}, {"client.empreinte_transmise": "x", "dossier_ouvert": "1"}):
         reponse = _poster(intrus, serveur, variables)
-        assert reponse.status_code in (200, 400), reponse.status_code
+        assert reponse.status_code == 200, (reponse.status_code, reponse.text[:300])
     assert registre.du_client(comptes["client2"].id, dossiers["sessions"]["client2"]) is None
 
     # another client's session by its key: no answers shown, no file, the victim's session unchanged
     cle = dossiers["sessions"]["client1"]
+    # (the accounts share a password, so docassemble's key, MD5 of the password, opens the session:
+    # the guard of garde_client.yml is what refuses it)
     intrus.goto(f"{serveur.url}/interview?i={CLIENT_YML}&session={cle}")
-    intrus.wait_for_load_state("networkidle")
+    nav.question(intrus, "Ce dossier n'est pas le vôtre")
     corps = intrus.locator("body").inner_text()
     assert AFFICHE1 not in corps and NOM1 not in corps and "Traceback" not in corps
     for variables in ({"_back_one": "1"}, {"client.requerant.nom": "Pirate"}):
@@ -385,7 +389,8 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
     assert "Pirate" not in victime.locator("body").inner_text()
 
     # the victim's files: the staff's zip URL, guessed numbers, stored-file URLs with the session key
-    assert _get(intrus, zip_url).status_code in (403, 404)
+    reponse = _get(intrus, zip_url)          # the staff's download action: the refusal page, no zip
+    assert not reponse.content.startswith(b"PK") and "Accès réservé" in reponse.text
     fichiers_victime = [int(n) for n in re.findall(r"/uploadedfile(?:download)?/(\d+)", victime.content())]
     assert fichiers_victime, "the victim's download page links its files"
     for essai in range(max(1, min(fichiers_victime) - 20), max(fichiers_victime) + 3):
@@ -425,16 +430,15 @@ def test_a_stale_staff_write_is_refused_and_nothing_is_lost(contextes, serveur, 
     donnees = json.loads(json.dumps(transmis.envoi.donnees))
     donnees["tentatives"][0]["constat"] = "Nouvelle version du client : toujours aucun créneau"
     registre.transmettre(transmis.proprietaire, transmis.session, donnees)   # what the interview does
-    page.once("dialog", lambda d: d.accept())
-    page.goto(_url(serveur, retirer))
+    page.goto(_url(serveur, retirer))   # the link behind « Retirer » (its confirm() is the browser's)
     _avis(page, "Le dossier a changé depuis que vous l'avez ouvert")
     apres = registre.lire(dossiers["second"])
     assert apres.corrections["retirees"] == [] and [e.numero for e in apres.envois] == [1, 2]
     # reloaded, the same action applies; then the client sends another version: both survive
     _staff_list(page, serveur)
     _ouvrir(page, AFFICHE2)
-    page.once("dialog", lambda d: d.accept())
-    page.locator("table.rdv-pieces tr", has_text="Bail d'habitation").get_by_role("link", name="Retirer").click()
+    page.goto(_url(serveur, page.locator("table.rdv-pieces tr", has_text="Bail d'habitation")
+                   .get_by_role("link", name="Retirer").get_attribute("href")))
     _avis(page, "Pièce retirée")
     donnees["tentatives"][1]["constat"] = "Troisième version du client"
     registre.transmettre(transmis.proprietaire, transmis.session, donnees)

@@ -36,7 +36,7 @@ from .transmission import empreinte, nom_de_fichier_sur, vers_json
 from .verification import verifier
 
 __all__ = [
-    "DossierClient", "FichierEtranger", "LIMITES", "choix_departements", "refus_televersement", "texte_sur",
+    "DossierClient", "FichierEtranger", "session_du_client", "LIMITES", "choix_departements", "refus_televersement", "texte_sur",
     "taille_en_mo", "resume_televersement", "jour", "date_du_jour", "probleme_de_tentative",
     "plateforme_par_defaut", "ville_de", "message_collectivite", "libelle_du_chemin",
     "garder_televersement", "deja_joint",
@@ -519,6 +519,33 @@ class DossierClient(DAObject):
         if not hasattr(self, "fichiers_ouverts"):
             self.fichiers_ouverts = {}
         return ouvrir_contenu(transmis.approbation["zip"], "Depot_Telerecours_approuve.zip", self.fichiers_ouverts)
+
+
+def session_du_client(client: "DossierClient") -> bool:
+    """The guard of garde_client.yml: True when the signed-in user is the one who started this
+    session (recorded on its first request). Anyone else is refused, and the link docassemble
+    wrote between them and this session (it opens the session's files to them) is deleted."""
+    moi = _utilisateur()
+    if not hasattr(client, "proprietaire"):
+        client.proprietaire = moi
+        return True
+    if client.proprietaire in (None, moi):
+        return True
+    _oublier_le_lien(moi)
+    return False
+
+
+def _oublier_le_lien(utilisateur: int | None) -> None:
+    """Delete the row docassemble writes when a user opens a session by its key."""
+    if utilisateur is None:
+        return
+    from sqlalchemy import delete  # noqa: PLC0415 - server only
+    from docassemble.webapp.extensions import db  # noqa: PLC0415
+    from docassemble.webapp.interview.models import UserDictKeys  # noqa: PLC0415
+    from .registre_serveur import session_courante  # noqa: PLC0415
+    db.session.execute(delete(UserDictKeys).where(UserDictKeys.key == session_courante(),
+                                                  UserDictKeys.user_id == utilisateur))
+    db.session.commit()
 
 
 class FichierEtranger(Exception):
