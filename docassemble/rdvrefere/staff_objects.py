@@ -22,7 +22,10 @@ typed.
 from __future__ import annotations
 
 import html
+import os
 import re
+import socket
+import sys
 import tempfile
 from pathlib import Path
 
@@ -492,7 +495,9 @@ def regenerer(identifiant: object, version: object, qui: str) -> list[str]:
         fichiers = {entree.fichier: registre().ajouter_fichier(sortie / entree.fichier) for entree in manifeste.fichiers}
         zip_sha = registre().ajouter_fichier(sortie / _bundle.NOM_ZIP)
     depot = {"empreinte": empreinte_construite, "manifeste": manifeste.as_dict(), "fichiers": fichiers,
-             "zip": zip_sha, "construit_le": _maintenant(), "requete_modifiee": False}
+             "zip": zip_sha, "construit_le": _maintenant(), "requete_modifiee": False,
+             # which program built it (« celery » for the background worker), for the operator
+             "construit_par": f"{Path(sys.argv[0]).name} {socket.gethostname()} {os.getpid()}"}
     registre().enregistrer_depot(transmis.id, None, qui, "Dossier de dépôt régénéré", "regeneration", depot)
     return []
 
