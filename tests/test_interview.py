@@ -24,6 +24,8 @@ class Parcours:
         self.racine = racine
         exemples.donnees(racine)  # real small files: c1..c4.png, lrar.pdf, contrat.pdf…
         self.plan = {
+            # a user who sent a dossier from another session is offered to reload it: not here
+            "client.choix_reprise": "vide",
             "client.departement": {"client.departement": "93"},
             "client.decision_existante": False,
             "client.nature_demande": "renouvellement",
@@ -199,7 +201,7 @@ def test_one_week_of_attempts_blocks_and_the_live_rule_says_why(tmp_path):
     parcours = Parcours(tmp_path, tentatives=[(dt.datetime(2026, 10, 5), dt.time(9, 0)),
                                               (dt.datetime(2026, 10, 6), dt.time(9, 0))])
     parcours.jusqua(s, "Avez-vous fait une autre tentative ?")
-    assert "1 tentative sur 1 semaine" in s.subquestion_text and "une autre semaine" in s.subquestion_text
+    assert "1 tentative pour l'instant" in s.subquestion_text and "une autre semaine" in s.subquestion_text
     parcours.jusqua(s, "Vérifiez votre dossier")
     assert "**Bloquant** — Tentatives : " in s.subquestion_text
     assert not s.eval("client.est_deposable()")
@@ -312,3 +314,11 @@ def test_finishing_the_review_transmits_a_copy_for_staff_and_only_new_versions(t
     assert transmis.envoi.donnees["tentatives"][0]["constat"].startswith("Le site affichait")
     assert transmis.envois[0].donnees["tentatives"][0]["constat"] == "aucun créneau disponible"
     assert "le client" in [e["qui"] for e in transmis.journal]
+
+
+def test_staff_screens_warn_when_the_server_accepts_any_posted_variable():
+    """Issue 8: without `restrict input variables: True` a client may POST variables its screens
+    do not ask for; the staff screens say so (the harness's configuration lacks the setting)."""
+    s = session()
+    avertissement = s.eval("__import__('docassemble.rdvrefere.staff_objects', fromlist=['x']).avertissement_configuration()")
+    assert "restrict input variables: True" in avertissement and avertissement.startswith("Attention")

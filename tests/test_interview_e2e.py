@@ -63,13 +63,13 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
     nav.tentative(telephone, 1, "2026-10-05", "09:02", capture1, CONSTAT)
     nav.question(telephone, "Avez-vous fait une autre tentative ?")
     texte = telephone.locator("#daquestion").inner_text()
-    assert "1 tentative sur 1 semaine différente" in texte
+    assert "1 tentative pour l'instant" in texte
     assert "Aucun créneau **disponible** ${ 1+1 }" in texte  # shown literally, not interpreted
     assert telephone.locator("#daquestion td b, #daquestion td strong").count() == 0
     nav.oui_non(telephone, True)
     nav.tentative(telephone, 2, "2026-10-14", "10:00", capture2, CONSTAT)
     nav.question(telephone, "Avez-vous fait une autre tentative ?")
-    assert "2 tentatives sur 2 semaines différentes" in telephone.locator("#daquestion").inner_text()
+    assert "2 tentatives sur 10 jours, au cours de 2 semaines différentes" in telephone.locator("#daquestion").inner_text()
 
     # leave, come back in another browser: the same place, nothing lost
     autre = navigateur.new_context(**TELEPHONE)
@@ -80,7 +80,7 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
         page.goto(serveur.url + "/interviews")
         page.locator("a", has_text="Obtenir un rendez-vous en préfecture par le juge").click()
         nav.question(page, "Avez-vous fait une autre tentative ?")
-        assert "2 tentatives sur 2 semaines différentes" in page.locator("#daquestion").inner_text()
+        assert "2 tentatives sur 10 jours, au cours de 2 semaines différentes" in page.locator("#daquestion").inner_text()
         nav.oui_non(page, True)
         nav.tentative(page, 3, "2026-10-21", "11:40", capture3, CONSTAT)
         nav.question(page, "Avez-vous fait une autre tentative ?")
@@ -91,7 +91,7 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
         assert nav.champ(page, "Date de la tentative").input_value() == "2026-10-21"
         nav.continuer(page)
         nav.question(page, "Avez-vous fait une autre tentative ?")
-        assert "3 tentatives sur 3 semaines différentes" in page.locator("#daquestion").inner_text()
+        assert "3 tentatives sur 17 jours, au cours de 3 semaines différentes" in page.locator("#daquestion").inner_text()
         telephone = page
         nav.oui_non(telephone, False)
 

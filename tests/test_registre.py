@@ -349,6 +349,31 @@ def test_liste_du_personnel_et_registre_rouvert(registre, v1, tmp_path):
     assert tous[a.id].version == 2 and tous[b.id].version == 1
 
 
+
+def test_dernier_dossier_du_proprietaire_toutes_sessions(registre, v1, tmp_path):
+    """A new session finds the user's latest dossier transmis, whichever session sent it (after a
+    password reset docassemble can no longer open the old, encrypted session)."""
+    assert registre.dernier_du_proprietaire(1) is None
+    a, _ = registre.transmettre(1, "a", v1)
+    b, _ = registre.transmettre(2, "b", transmis(registre, tmp_path / "b"))  # another user
+    assert registre.dernier_du_proprietaire(1).id == a.id and registre.dernier_du_proprietaire(2).id == b.id
+    v2 = copy.deepcopy(v1)
+    v2["departement"] = "75"
+    c, _ = registre.transmettre(1, "c", v2)
+    dernier = registre.dernier_du_proprietaire(1)
+    assert (dernier.id, dernier.session, dernier.envoi.donnees) == (c.id, "c", v2)  # same second: the later one
+    # the most recently modified, not the most recently created: A's session sends a new version
+    v3 = copy.deepcopy(v1)
+    v3["departement"] = "92"
+    registre.transmettre(1, "a", v3)
+    with registre.engine.begin() as cx:
+        for identifiant, quand in ((c.id, "2026-11-01 10:00:00"), (a.id, "2026-11-02 09:00:00")):
+            cx.execute(text("update rdvrefere_dossier set modifie_le = :q where id = :i"), {"q": quand, "i": identifiant})
+    dernier = registre.dernier_du_proprietaire(1)
+    assert (dernier.id, dernier.proprietaire, dernier.session) == (a.id, 1, "a")
+    assert [e.numero for e in dernier.envois] == [1, 2] and dernier.envoi.donnees == v3
+    assert registre.dernier_du_proprietaire(2).id == b.id and registre.dernier_du_proprietaire(3) is None
+
 # --- PostgreSQL: races ---------------------------------------------------------------------------------
 
 def _pg_bin() -> Path:

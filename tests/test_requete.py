@@ -232,7 +232,8 @@ def test_chaque_cas_contient_toutes_les_parties(tmp_path, nom):
     # utility: the attempts on several weeks, always
     assert "CE, 10 juin 2020, n° 435594" in texte
     assert "plusieurs tentatives n'ayant pas été effectuées la même semaine" in texte
-    assert "au cours de 3 semaines différentes" in texte
+    assert ("entre le 5 octobre 2026 et le 21 octobre 2026, sur une période de dix-sept jours, au cours de trois "
+            "semaines différentes") in texte
     # case law by blocage type
     type_ = dossier.blocage.type
     assert ("CE, 18 février 2022, n° 455740" in texte) == (type_ == "categorie_absente")
@@ -311,7 +312,21 @@ def test_tableau_des_tentatives_chronologique_avec_les_pieces(tmp_path):
         piece = piece_de(pieces, f"tentatives[{position}]")
         assert ligne[3] == (piece.reference if piece else "—")
         assert ligne[2] == dossier.tentatives[position - 1].constat
-    assert "Ces 5 tentatives ont été effectuées au cours de 4 semaines différentes, entre le 5 octobre 2026 et le 28 octobre 2026." in texte
+    assert ("Ces 5 tentatives ont été effectuées entre le 5 octobre 2026 et le 28 octobre 2026, sur une période de "
+            "vingt-quatre jours, au cours de quatre semaines différentes.") in texte
+
+
+def test_la_requete_dit_la_periode_des_tentatives_honnetement(tmp_path):
+    # Issue 9: h1-like attempts (Sunday 4 to Wednesday 14 October) used to read « au cours de 3 semaines
+    # différentes, entre le 4 et le 14 octobre »; the period is now stated as it is.
+    data = donnees(tmp_path)
+    data["tentatives"] = [{"date": d, "heure": "9:02", "constat": "aucun créneau", "fichiers": ["c1.png"]}
+                          for d in ("2026-10-04", "2026-10-07", "2026-10-14")]
+    _, _, _, texte = rendre(tmp_path, data)
+    assert ("a tenté d'obtenir un rendez-vous à 3 reprises entre le 4 octobre 2026 et le 14 octobre 2026, sur une "
+            "période de onze jours, au cours de trois semaines différentes, sans qu'aucun créneau") in texte
+    assert ("Ces 3 tentatives ont été effectuées entre le 4 octobre 2026 et le 14 octobre 2026, sur une période de "
+            "onze jours, au cours de trois semaines différentes.") in texte
 
 
 def test_largeurs_de_colonnes_fixes(tmp_path):

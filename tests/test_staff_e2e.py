@@ -43,13 +43,13 @@ NOM1, NOM3 = f"Diallo-{MARQUE}", f"Intrus-{MARQUE}"
 AFFICHE1, AFFICHE2, AFFICHE3 = f"Awa DIALLO-{MARQUE.upper()}", f"Zoé HÉLÈNE-{MARQUE.upper()}", f"Zed INTRUS-{MARQUE.upper()}"
 
 
-def _dossier_complet(page, serveur, dossier):
+def _dossier_complet(page, serveur, dossier, nom: str = NOM1):
     """Client 1: the whole interview, up to the bundle, with a pièce whose label is a trap."""
     captures = [fichiers.png_capture(dossier / f"capture-{i}.png", size=(390, 844)) for i in (1, 2, 3)]
     lettre = fichiers.pdf(dossier / "lettre.pdf", pages=1)
     passeport = fichiers.pdf(dossier / "passeport.pdf", pages=1)
     attestation = fichiers.pdf(dossier / "attestation.pdf", pages=1)
-    nav.identite(page, serveur, NOM1, "Awa")
+    nav.identite(page, serveur, nom, "Awa")
     nav.jusqua_tentatives(page)
     for numero, (date, capture) in enumerate(zip(("2026-10-05", "2026-10-14", "2026-10-21"), captures), 1):
         nav.tentative(page, numero, date, "09:30", capture, CONSTAT)

@@ -23,14 +23,52 @@ def test_one_week_is_blocking_even_with_many_screenshots(tmp_path):
     (probleme,) = regle(dossier)
     assert probleme.gravite == "erreur" and probleme.chemin == "tentatives"
     assert "au moins 2 semaines différentes" in probleme.message and "435594" in probleme.message
-    assert "4 tentatives sur 1 semaine différente" in probleme.message
+    assert "4 tentatives sur 5 jours, au cours d'une seule semaine" in probleme.message
 
 
-def test_sunday_and_next_monday_are_two_iso_weeks(tmp_path):
+def test_sunday_and_next_monday_are_two_iso_weeks_but_not_enough(tmp_path):
+    # Issue 9: two ISO weeks one day apart used to pass as « 2 semaines différentes ».
     dossier = tentatives(tmp_path, "2026-10-11", "2026-10-12")
+    (probleme,) = regle(dossier)
+    assert probleme.gravite == "erreur" and probleme.chemin == "tentatives"
+    assert "au moins 7 jours après la première" in probleme.message
+    assert "2 tentatives sur 2 jours, au cours de 2 semaines différentes" in probleme.message
+    assert "à partir du 18 octobre 2026" in probleme.message
+
+
+def test_friday_to_wednesday_as_in_435594_is_blocking(tmp_path):
+    # CE 435594: captures from Friday 13 to Wednesday 18 September 2019 (two ISO weeks, five days)
+    # were held insufficient. The same spread in 2026: Friday 9 to Wednesday 14 October.
+    dossier = tentatives(tmp_path, "2026-10-09", "2026-10-12", "2026-10-14")
+    assert bilan_des_tentatives(dossier.tentatives).nombre_de_semaines == 2
+    (probleme,) = regle(dossier)
+    assert probleme.gravite == "erreur"
+    assert "vendredi 13 au mercredi 18 septembre 2019" in probleme.message and "435594" in probleme.message
+
+
+def test_seven_days_over_two_weeks_is_the_minimum_with_a_warning(tmp_path):
+    dossier = tentatives(tmp_path, "2026-10-11", "2026-10-18")   # Sunday to Sunday: 2 weeks, 7 days
     (probleme,) = regle(dossier)
     assert probleme.gravite == "avertissement"
     assert "trois semaines" in probleme.message and "cinq jours" in probleme.message
+    assert "ne couvrent que deux semaines et ne s'étendent que sur 8 jours" in probleme.message
+
+
+def test_three_weeks_under_fourteen_days_is_a_warning(tmp_path):
+    # h1-like: Sunday 4, Wednesday 7 and Wednesday 14 October: three ISO weeks, eleven days.
+    dossier = tentatives(tmp_path, "2026-10-04", "2026-10-07", "2026-10-14")
+    (probleme,) = regle(dossier)
+    assert probleme.gravite == "avertissement"
+    assert "ne s'étendent que sur 11 jours" in probleme.message and "deux semaines" not in probleme.message
+    resume = bilan_des_tentatives(dossier.tentatives).resume()
+    assert resume.startswith("3 tentatives sur 11 jours, au cours de 3 semaines différentes. C'est le minimum")
+    assert "à partir du 18 octobre 2026" in resume
+
+
+def test_fourteen_days_over_two_weeks_is_a_warning(tmp_path):
+    dossier = tentatives(tmp_path, "2026-10-05", "2026-10-19")   # Monday to Monday, two weeks apart
+    (probleme,) = regle(dossier)
+    assert probleme.gravite == "avertissement" and "ne couvrent que deux semaines." in probleme.message
 
 
 def test_three_weeks_is_fine(tmp_path):
@@ -63,9 +101,14 @@ def test_attempts_are_sorted_by_date_and_time(tmp_path):
 def test_live_summary_says_what_is_missing(tmp_path):
     un = bilan_des_tentatives(tentatives(tmp_path, "2026-10-05").tentatives)
     assert not un.suffisant and "une autre semaine" in un.resume()
+    assert un.resume() == ("1 tentative pour l'instant. Il en faut sur au moins deux semaines différentes, la "
+                           "dernière au moins sept jours après la première : refaites une tentative une autre "
+                           "semaine, à partir du 12 octobre 2026.")
     trois = bilan_des_tentatives(tentatives(tmp_path, "2026-10-05", "2026-10-13", "2026-10-20").tentatives)
     assert trois.conseille and trois.semaines[0] == dt.date(2026, 10, 5)
-    assert trois.resume() == "3 tentatives sur 3 semaines différentes. C'est suffisant."
+    assert trois.resume() == "3 tentatives sur 16 jours, au cours de 3 semaines différentes. C'est suffisant."
+    meme_jour = bilan_des_tentatives(tentatives(tmp_path, "2026-10-05", "2026-10-05").tentatives)
+    assert not meme_jour.suffisant and meme_jour.resume().startswith("2 tentatives, toutes le même jour.")
     assert "Aucune tentative" in bilan_des_tentatives([]).resume()
 
 

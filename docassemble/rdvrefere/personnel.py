@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 # The docassemble privilege that opens the staff screens (README-staff.md). An admin grants it
-# in « Gestion des utilisateurs » ; the server's `permissions:` gives it `access_sessions`.
+# in « Gestion des utilisateurs »; no other docassemble permission is needed (staff read the register).
 PRIVILEGE_PERSONNEL = "rdvrefere_personnel"
 
 STATUTS = ("en cours", "prêt à relire", "approuvé", "déposé")
