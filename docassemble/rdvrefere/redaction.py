@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .dates import date_longue, heure_fr, jour_et_date
+from .dates import date_longue, en_lettres, heure_insecable, jour_et_date
 from .dossier import Demarche, Dossier
 from .juridictions import juridiction
 from .numerotation import Piece, piece_de
@@ -210,15 +210,22 @@ class _Redaction:
     def derniere_date(self) -> str:
         return date_longue(self.triees[-1][1].date)
 
+    def periode(self) -> str:
+        """« sur une période de onze jours, au cours de trois semaines différentes » (both ends of the
+        period counted: 4 to 14 October is eleven days), or « …, au cours d'une seule semaine »: the
+        spread in time the judge looks at (CE 435594), stated as it is."""
+        k = self.bilan.nombre_de_semaines
+        semaines = "au cours d'une seule semaine" if k == 1 else f"au cours de {en_lettres(k)} semaines différentes"
+        return f"sur une période de {en_lettres(self.bilan.periode_jours)} jours, {semaines}"
+
     def reprises(self) -> str:
-        """« à 4 reprises, au cours de 3 semaines différentes, entre le … et le … »."""
-        n, k = self.bilan.nombre, self.bilan.nombre_de_semaines
+        """« à 4 reprises entre le … et le …, sur une période de …, au cours de … semaines différentes »."""
+        n = self.bilan.nombre
         if n == 1:
             return f" le {self.premiere_date}"
         if self.premiere_date == self.derniere_date:
             return f" à {n} reprises le {self.premiere_date}"
-        semaines = f", au cours de {k} semaines différentes," if k >= 2 else ","
-        return f" à {n} reprises{semaines} entre le {self.premiere_date} et le {self.derniere_date}"
+        return f" à {n} reprises entre le {self.premiere_date} et le {self.derniere_date}, {self.periode()}"
 
     def plateforme_anef(self) -> str:
         """« ; administration-etrangers-en-france… » after « ANEF », unless it only repeats it."""
@@ -231,14 +238,13 @@ class _Redaction:
         return "faute de pouvoir utiliser le téléservice" if self.d.blocage.type == "anef" else "faute de rendez-vous"
 
     def tentatives_effectuees(self) -> str:
-        """« 4 tentatives effectuées au cours de 3 semaines différentes, entre le … et le … »."""
-        n, k = self.bilan.nombre, self.bilan.nombre_de_semaines
+        """« 4 tentatives effectuées entre le … et le …, sur une période de …, au cours de … »."""
+        n = self.bilan.nombre
         if n == 1:
             return f"une tentative effectuée le {self.premiere_date}"
         if self.premiere_date == self.derniere_date:
             return f"{n} tentatives effectuées le {self.premiere_date}"
-        semaines = f" au cours de {k} semaines différentes," if k >= 2 else ""
-        return f"{n} tentatives effectuées{semaines} entre le {self.premiere_date} et le {self.derniere_date}"
+        return f"{n} tentatives effectuées entre le {self.premiere_date} et le {self.derniere_date}, {self.periode()}"
 
     def expiration(self) -> tuple[str, bool] | None:
         """(« 15 décembre 2026 », already expired?) when the dossier gives the date."""
@@ -338,8 +344,8 @@ class _Redaction:
             lignes.append({
                 "numero": rang,
                 "date": jour_et_date(t.date),
-                "heure": heure_fr(t.heure),
-                "date_heure": f"{jour_et_date(t.date)} à {heure_fr(t.heure)}",
+                "heure": heure_insecable(t.heure),
+                "date_heure": f"{jour_et_date(t.date)} à\u00a0{heure_insecable(t.heure)}",
                 "constat": t.constat,
                 "piece": piece.reference if piece else TIRET_LONG,
                 "numero_piece": piece.numero if piece else None,
@@ -347,14 +353,13 @@ class _Redaction:
         return lignes
 
     def tentatives_bilan(self) -> str:
-        n, k = self.bilan.nombre, self.bilan.nombre_de_semaines
+        n = self.bilan.nombre
         if n == 1:
             return ""
         if self.premiere_date == self.derniere_date:
             return f"Ces {n} tentatives ont toutes été effectuées le {self.premiere_date}."
-        semaines = f" au cours de {k} semaines différentes," if k >= 2 else ""
-        return (f"Ces {n} tentatives ont été effectuées{semaines} entre le {self.premiere_date} et le "
-                f"{self.derniere_date}.")
+        return (f"Ces {n} tentatives ont été effectuées entre le {self.premiere_date} et le "
+                f"{self.derniere_date}, {self.periode()}.")
 
     def _demarches_triees(self) -> list[tuple[int, Demarche]]:
         return sorted(enumerate(self.d.demarches, 1), key=lambda paire: paire[1].date)

@@ -1,10 +1,20 @@
-"""The attempts rule: failed bookings spread over several different weeks.
+"""The attempts rule: failed bookings spread over time, on several different weeks.
 
-CE 10 juin 2020 n° 435594 and CE 18 février 2022 n° 455740: the judge may order an appointment
-when the applicant proves he could not get one « malgré plusieurs tentatives n'ayant pas été
-effectuées la même semaine ». In 435594, four screenshots taken over five days were not enough;
-orders are usually granted on attempts spread over at least three weeks. Courts count distinct
-weeks (ISO weeks here, Monday to Sunday), not screenshots.
+CE 10 juin 2020 n° 435594 (Tables) and CE 18 février 2022 n° 455740: the judge may order an
+appointment when the applicant proves he could not get one « malgré plusieurs tentatives n'ayant
+pas été effectuées la même semaine ». In 435594 itself the applicant « ne justifiait que de quatre
+captures d'écran, d'un courrier recommandé et d'un courriel », dated from Friday 13 to Wednesday
+18 September 2019: five days, yet two ISO weeks, and this was held insufficient (holding: the
+Conseil d'État's own analysis, conseil-etat.fr/fr/arianeweb/CE/analyse/2020-06-10/435594; facts and
+dates as reported by ASH n° 3165, « Les rendez-vous en préfecture »). « Different weeks » therefore means a
+spread over time, not two dates on either side of a Sunday. Orders are usually granted on
+attempts spread over at least three weeks.
+
+The rule applied here:
+- blocking when the attempts cover fewer than two distinct ISO weeks (Monday to Sunday) **or**
+  when fewer than seven days separate the first from the last;
+- a warning under three distinct weeks or under fourteen days between the first and the last.
+Courts count distinct days and weeks, not screenshots.
 """
 
 from __future__ import annotations
@@ -17,11 +27,14 @@ from .dates import date_longue
 from .dossier import Tentative
 from .problemes import Probleme
 
-__all__ = ["SEMAINES_REQUISES", "SEMAINES_CONSEILLEES", "BilanTentatives", "bilan_des_tentatives",
-           "bilan_des_dates", "regle_des_tentatives", "lundi", "tentatives_triees"]
+__all__ = ["SEMAINES_REQUISES", "SEMAINES_CONSEILLEES", "ECART_REQUIS_JOURS", "ECART_CONSEILLE_JOURS",
+           "BilanTentatives", "bilan_des_tentatives", "bilan_des_dates", "regle_des_tentatives", "lundi",
+           "tentatives_triees"]
 
-SEMAINES_REQUISES = 2     # « pas effectuées la même semaine »: below, the requête will fail
-SEMAINES_CONSEILLEES = 3  # what granted orders usually rest on
+SEMAINES_REQUISES = 2       # « pas effectuées la même semaine »: below, the requête will fail
+SEMAINES_CONSEILLEES = 3    # what granted orders usually rest on
+ECART_REQUIS_JOURS = 7      # first to last attempt: 435594 refused five days over two ISO weeks
+ECART_CONSEILLE_JOURS = 14  # two full weeks between the first and the last attempt
 
 
 def lundi(jour: dt.date) -> dt.date:
@@ -39,39 +52,75 @@ class BilanTentatives:
     """Where the applicant stands, for the live display and the checks."""
 
     nombre: int
-    semaines: tuple[dt.date, ...]   # the Monday of each distinct week, in order
+    semaines: tuple[dt.date, ...]        # the Monday of each distinct week, in order
+    premiere: dt.date | None = None      # the first attempt's date
+    derniere: dt.date | None = None      # the last attempt's date
 
     @property
     def nombre_de_semaines(self) -> int:
         return len(self.semaines)
 
     @property
+    def ecart_jours(self) -> int:
+        """Days from the first attempt to the last (0 when they are on the same day)."""
+        if self.premiere is None or self.derniere is None:
+            return 0
+        return (self.derniere - self.premiere).days
+
+    @property
+    def periode_jours(self) -> int:
+        """The period the attempts cover, both ends counted (4 to 14 October: 11 days)."""
+        return self.ecart_jours + 1 if self.premiere is not None else 0
+
+    @property
     def suffisant(self) -> bool:
-        return self.nombre_de_semaines >= SEMAINES_REQUISES
+        return self.nombre_de_semaines >= SEMAINES_REQUISES and self.ecart_jours >= ECART_REQUIS_JOURS
 
     @property
     def conseille(self) -> bool:
-        return self.nombre_de_semaines >= SEMAINES_CONSEILLEES
+        return self.nombre_de_semaines >= SEMAINES_CONSEILLEES and self.ecart_jours >= ECART_CONSEILLE_JOURS
+
+    def constat(self) -> str:
+        """« 3 tentatives sur 11 jours, au cours de 3 semaines différentes », without the advice."""
+        if self.nombre == 0:
+            return "Aucune tentative pour l'instant"
+        if self.nombre == 1:
+            return "1 tentative pour l'instant"
+        if self.ecart_jours == 0:
+            return f"{self.nombre} tentatives, toutes le même jour"
+        k = self.nombre_de_semaines
+        semaines = "au cours d'une seule semaine" if k == 1 else f"au cours de {k} semaines différentes"
+        return f"{self.nombre} tentatives sur {self.periode_jours} jours, {semaines}"
 
     def resume(self) -> str:
-        """One French sentence: how many attempts and weeks, and what is missing."""
+        """French sentences: how many attempts, over how many days and weeks, and what is missing."""
         if self.nombre == 0:
-            return ("Aucune tentative pour l'instant. Il en faut sur au moins deux semaines différentes, "
-                    "trois de préférence.")
-        tentatives = "tentative" if self.nombre == 1 else "tentatives"
-        semaines = "semaine différente" if self.nombre_de_semaines == 1 else "semaines différentes"
-        texte = f"{self.nombre} {tentatives} sur {self.nombre_de_semaines} {semaines}."
+            return ("Aucune tentative pour l'instant. Il en faut sur au moins deux semaines différentes, la "
+                    "dernière au moins sept jours après la première ; trois semaines et quatorze jours de "
+                    "préférence.")
+        texte = self.constat() + "."
         if not self.suffisant:
-            return texte + " Il en faut sur au moins deux semaines différentes : refaites une tentative une autre semaine."
+            return (texte + " Il en faut sur au moins deux semaines différentes, la dernière au moins sept jours "
+                    "après la première : refaites une tentative une autre semaine, à partir du "
+                    f"{date_longue(self.premiere + dt.timedelta(days=ECART_REQUIS_JOURS))}.")
         if not self.conseille:
-            return texte + " C'est le minimum ; une tentative sur une troisième semaine renforcera beaucoup la demande."
+            if self.nombre_de_semaines < SEMAINES_CONSEILLEES and self.ecart_jours < ECART_CONSEILLE_JOURS:
+                quoi = "une tentative sur une troisième semaine, au moins quatorze jours après la première,"
+            elif self.nombre_de_semaines < SEMAINES_CONSEILLEES:
+                quoi = "une tentative sur une troisième semaine"
+            else:
+                quoi = ("une tentative à partir du "
+                        f"{date_longue(self.premiere + dt.timedelta(days=ECART_CONSEILLE_JOURS))}, quatorze jours "
+                        "après la première,")
+            return texte + f" C'est le minimum ; {quoi} renforcera beaucoup la demande."
         return texte + " C'est suffisant."
 
 
 def bilan_des_dates(dates: Iterable[dt.date]) -> BilanTentatives:
     """The summary from the attempts' dates alone (the interview, while attempts are entered)."""
-    dates = list(dates)
-    return BilanTentatives(len(dates), tuple(sorted({lundi(jour) for jour in dates})))
+    dates = sorted(dates)
+    return BilanTentatives(len(dates), tuple(sorted({lundi(jour) for jour in dates})),
+                           dates[0] if dates else None, dates[-1] if dates else None)
 
 
 def bilan_des_tentatives(tentatives: list[Tentative]) -> BilanTentatives:
@@ -80,7 +129,7 @@ def bilan_des_tentatives(tentatives: list[Tentative]) -> BilanTentatives:
 
 def regle_des_tentatives(tentatives: list[Tentative], *, date_naissance: dt.date | None,
                          aujourd_hui: dt.date) -> list[Probleme]:
-    """Errors and warnings on the attempts: dates, weeks, screenshots."""
+    """Errors and warnings on the attempts: dates, spread in time, screenshots."""
     problemes: list[Probleme] = []
     valables: list[Tentative] = []
     for position, tentative in tentatives_triees(tentatives):
@@ -101,13 +150,21 @@ def regle_des_tentatives(tentatives: list[Tentative], *, date_naissance: dt.date
     if not bilan.suffisant:
         problemes.append(Probleme(
             "tentatives",
-            f"les tentatives doivent avoir été faites sur au moins {SEMAINES_REQUISES} semaines différentes "
-            f"(CE 10 juin 2020, n° 435594) ; {bilan.resume()}"))
+            f"les tentatives doivent avoir été faites sur au moins {SEMAINES_REQUISES} semaines différentes, la "
+            f"dernière au moins {ECART_REQUIS_JOURS} jours après la première (CE 10 juin 2020, n° 435594 : des "
+            "captures prises du vendredi 13 au mercredi 18 septembre 2019, sur deux semaines mais en cinq jours, "
+            f"n'ont pas suffi) ; {bilan.resume()}"))
     elif not bilan.conseille:
+        manque = []
+        if bilan.nombre_de_semaines < SEMAINES_CONSEILLEES:
+            manque.append("ne couvrent que deux semaines")
+        if bilan.ecart_jours < ECART_CONSEILLE_JOURS:
+            manque.append(f"ne s'étendent que sur {bilan.periode_jours} jours")
         problemes.append(Probleme(
             "tentatives",
-            "les tentatives ne couvrent que deux semaines. Les juges refusent quand les tentatives sont trop "
-            "rapprochées (dans l'affaire n° 435594, quatre captures prises en cinq jours n'ont pas suffi) et "
-            "accordent en général le rendez-vous sur des tentatives étalées sur au moins trois semaines : "
-            "faites une nouvelle tentative une autre semaine avant de déposer.", "avertissement"))
+            f"les tentatives {' et '.join(manque)}. Les juges refusent quand les tentatives sont trop rapprochées "
+            "(dans l'affaire n° 435594, des captures prises en cinq jours, du vendredi 13 au mercredi 18 septembre "
+            "2019, n'ont pas suffi) et accordent en général le rendez-vous sur des tentatives étalées sur au moins "
+            "trois semaines et quatorze jours : faites une nouvelle tentative une autre semaine avant de déposer.",
+            "avertissement"))
     return problemes
