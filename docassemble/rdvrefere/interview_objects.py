@@ -14,10 +14,11 @@ import html
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, log, url_action, user_info,
-                                   user_logged_in)
+from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime, log, url_action,
+                                   user_info, user_logged_in)
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire
 from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier, taille_en_mo
@@ -32,7 +33,7 @@ from .problemes import Probleme, erreurs
 from .redaction import ville_de
 from .requete import ModeleInvalide, PdfImpossible
 from .tentatives import BilanTentatives, bilan_des_dates, regle_des_tentatives
-from .transmission import empreinte, nom_de_fichier_sur, vers_json
+from .transmission import empreinte, nom_de_fichier_sur, references, vers_json
 from .verification import verifier
 
 __all__ = [
@@ -237,6 +238,38 @@ def _defini(objet: DAObject, attribut: str, defaut: object = None) -> object:
     return getattr(objet, attribut) if hasattr(objet, attribut) else defaut
 
 
+# What the interview asks, by attribute: any of them defined means the session has answers.
+_REPONSES = ("departement", "decision_existante", "nature_demande", "titre", "type_blocage", "plateforme",
+             "piece_identite", "piece_sejour", "piece_domicile", "aide_juridictionnelle_provisoire",
+             "delai_jours", "relu")
+_CHAMPS_DU_REQUERANT = ("nom", "prenoms", "sexe", "date_naissance", "lieu_naissance", "nationalite", "adresse",
+                        "telephone", "courriel", "numero_etranger")
+
+
+def _date_de_champ(valeur: object) -> object:
+    """« 2026-10-05 » (transmitted) → what a date field gives (DADateTime); None if unreadable."""
+    try:
+        return as_datetime(dt.date.fromisoformat(str(valeur)))
+    except (TypeError, ValueError):
+        return None
+
+
+def _heure_de_champ(valeur: object) -> dt.time | None:
+    """« 09:30 » (transmitted) → what a time field gives (datetime.time); None if unreadable."""
+    try:
+        return dt.time.fromisoformat(str(valeur))
+    except (TypeError, ValueError):
+        return None
+
+
+def _liste_rassemblee(liste: DAList, il_y_en_a: bool | None = None) -> None:
+    """A list left as docassemble leaves it after its gathering: the yes/no answered, gathered."""
+    liste.there_are_any = bool(liste.elements) if il_y_en_a is None else il_y_en_a
+    if liste.elements:
+        liste.there_is_another = False
+    liste.gathered = True
+    liste.revisit = True
+
 class DossierClient(DAObject):
     """Everything the client answers, and the bundle built for the client. Nothing of staff's:
     their work is on the dossier transmis (registre.py), which this session only reads."""
@@ -290,15 +323,18 @@ class DossierClient(DAObject):
             donnees["conclusions"].pop("delai_rdv_jours", None)
         return donnees
 
-    def _pieces_fixes(self) -> list[dict]:
-        """Identity, stay and address pièces, asked on their own screens."""
+    def _fixes(self) -> list[tuple[str, str, str]]:
+        """(attribute, label, category) of the identity, stay and address pièces."""
         sejour = ("Titre de séjour actuel (recto et verso)" if _defini(self, "nature_demande") == "renouvellement"
                   else "Document de séjour (visa ou récépissé)")
-        fixes = [("piece_identite", "Pièce d'identité (passeport)", "identite"),
-                 ("piece_sejour", sejour, "sejour"),
-                 ("piece_domicile", "Justificatif de domicile", "domicile")]
+        return [("piece_identite", "Pièce d'identité (passeport)", "identite"),
+                ("piece_sejour", sejour, "sejour"),
+                ("piece_domicile", "Justificatif de domicile", "domicile")]
+
+    def _pieces_fixes(self) -> list[dict]:
+        """Identity, stay and address pièces, asked on their own screens."""
         return [{"libelle": libelle, "categorie": categorie, "fichiers": _chemins(_defini(self, attribut))}
-                for attribut, libelle, categorie in fixes if _chemins(_defini(self, attribut))]
+                for attribut, libelle, categorie in self._fixes() if _chemins(_defini(self, attribut))]
 
     def dossier(self):
         """The core's Dossier; DossierInvalide lists what is still wrong."""
@@ -520,6 +556,185 @@ class DossierClient(DAObject):
             self.fichiers_ouverts = {}
         return ouvrir_contenu(transmis.approbation["zip"], "Depot_Telerecours_approuve.zip", self.fichiers_ouverts)
 
+
+    # --- resuming from the last version sent (a new session, e.g. after a password reset) ------
+
+    def sans_reponses(self) -> bool:
+        """True while nothing has been answered in this session."""
+        if any(hasattr(self, attribut) for attribut in _REPONSES):
+            return False
+        if any(hasattr(self.requerant, cle) for cle in _CHAMPS_DU_REQUERANT):
+            return False
+        return not any(liste.elements for liste in (self.tentatives, self.demarches, self.circonstances,
+                                                     self.autres_pieces))
+
+    def dossier_a_reprendre(self) -> dict | None:
+        """What the resume screen offers: the signed-in user's latest dossier transmis, sent from
+        another session, while this session has no answer yet ({dossier, envoi, quand, nom});
+        None otherwise (nothing sent, anonymous, answers already given, register unreachable)."""
+        from .registre_serveur import registre, session_courante  # noqa: PLC0415 - server side
+        moi = _utilisateur()
+        if moi is None or not self.sans_reponses():
+            return None
+        try:
+            transmis = registre().dernier_du_proprietaire(moi)
+        except Exception as exc:  # noqa: BLE001 - the client can still start a dossier
+            log(f"rdvrefere: register unreachable, no resume offered: {exc!r}")
+            return None
+        if transmis is None or not transmis.envois or transmis.session == session_courante():
+            return None
+        envoi = transmis.envoi
+        requerant = envoi.donnees.get("requerant") if isinstance(envoi.donnees.get("requerant"), dict) else {}
+        nom = " ".join(str(requerant.get(cle) or "") for cle in ("prenoms", "nom")).strip()
+        return {"dossier": transmis.id, "envoi": envoi.numero, "nom": nom,
+                "quand": f"{date_longue(envoi.recu_le.date())} à {heure_fr(envoi.recu_le.time())}"}
+
+    def reprendre_le_dossier_transmis(self, offre: dict) -> bool:
+        """Fill this session from the version the resume screen described (`offre`, from
+        `dossier_a_reprendre`), read again from the register and checked to be the signed-in
+        user's own. False (logged) when it cannot be done."""
+        from .registre_serveur import registre  # noqa: PLC0415 - server side
+        moi = _utilisateur()
+        try:
+            le_registre = registre()
+            transmis = le_registre.lire(int(offre["dossier"]))
+            if moi is None or transmis is None or transmis.proprietaire != moi:
+                log("rdvrefere: resume refused: the dossier is not the signed-in user's")
+                return False
+            envoi = next((e for e in transmis.envois if e.numero == offre["envoi"]), None)
+            if envoi is None:
+                return False
+            self.reprendre_depuis(envoi.donnees, le_registre.contenu)
+        except Exception as exc:  # noqa: BLE001 - a sentence for the client, the details in the log
+            log(f"rdvrefere: resume failed: {exc!r}")
+            return False
+        self.repris_de = {"dossier": transmis.id, "envoi": envoi.numero}
+        return True
+
+    def reprendre_depuis(self, donnees: dict, lire: Callable[[str], bytes]) -> None:
+        """Fill a fresh session's answers from a version transmitted earlier (the inverse of
+        `donnees()` / `donnees_transmises()`): each value where its screen keeps it, every list
+        gathered, the questions of the main flow answered, so that the flow goes straight to the
+        review. Each file becomes a new private file of this session holding the register's
+        bytes (`lire(sha256)`), under the reference's name. A value missing or unreadable is left
+        unanswered: the interview asks it again. Every content is read before anything is set."""
+        octets: dict[str, bytes] = {}
+        for ref in references(donnees):
+            sha = ref.get("sha256")
+            if isinstance(sha, str) and sha not in octets:
+                octets[sha] = lire(sha)
+        if not isinstance(getattr(self, "sha_des_fichiers", None), dict):
+            self.sha_des_fichiers = {}
+        memoire = _memoire_des_televersements()
+
+        def fichiers(variable: str, refs: object) -> DAFileList | None:
+            elements = []
+            for ref in (refs if isinstance(refs, list) else []):
+                if not isinstance(ref, dict) or ref.get("sha256") not in octets:
+                    continue
+                fichier = DAFile(f"{variable}[{len(elements)}]")
+                fichier.initialize(filename=nom_de_fichier_sur(ref.get("nom")))
+                fichier.write(octets[ref["sha256"]], binary=True)
+                fichier.set_attributes(private=True, persistent=False)
+                fichier.commit()
+                self.sha_des_fichiers[fichier.number] = ref["sha256"]
+                elements.append(fichier)
+            if not elements:
+                return None
+            liste = DAFileList(variable, elements=elements)
+            memoire.set(variable, liste)  # kept when the client edits the screen without a new file
+            return liste
+
+        def poser(objet: DAObject, attribut: str, valeur: object) -> None:
+            if valeur is not None:
+                setattr(objet, attribut, valeur)
+
+        def section(cle: str) -> dict:
+            valeur = donnees.get(cle)
+            return valeur if isinstance(valeur, dict) else {}
+
+        def elements(valeur: object) -> list[dict]:
+            return [e for e in valeur if isinstance(e, dict)] if isinstance(valeur, list) else []
+
+        nom = self.instanceName
+        requerant = section("requerant")
+        for cle in _CHAMPS_DU_REQUERANT:
+            if cle == "date_naissance":
+                poser(self.requerant, cle, _date_de_champ(requerant.get(cle)))
+            else:
+                poser(self.requerant, cle, requerant.get(cle))
+        if not hasattr(self.requerant, "numero_etranger"):
+            self.requerant.numero_etranger = ""  # optional, left empty
+        poser(self, "departement", donnees.get("departement"))
+
+        # no decision, or an OQTF not carried out (the only decision the interview continues with)
+        urgence = section("urgence")
+        self.oqtf_non_executee = bool(urgence.get("oqtf_non_executee"))
+        self.decision_existante = self.oqtf_non_executee
+        if self.oqtf_non_executee:
+            self.type_decision = "oqtf"
+            self.oqtf_compris = True
+
+        demande, blocage = section("demande"), section("blocage")
+        poser(self, "nature_demande", demande.get("nature"))
+        poser(self, "titre", demande.get("titre"))
+        self.date_expiration = _date_de_champ(demande.get("date_expiration"))
+        poser(self, "type_blocage", blocage.get("type"))
+        poser(self, "plateforme", blocage.get("plateforme"))
+
+        for source in elements(donnees.get("tentatives")):
+            tentative = self.tentatives.appendObject()
+            poser(tentative, "date", _date_de_champ(source.get("date")))
+            poser(tentative, "heure", _heure_de_champ(source.get("heure")))
+            poser(tentative, "constat", source.get("constat"))
+            tentative.captures = fichiers(f"{tentative.instanceName}.captures", source.get("fichiers"))
+            tentative.complete = True
+        self.tentatives.explique = True
+        _liste_rassemblee(self.tentatives, il_y_en_a=True)  # the interview always asks for attempts
+
+        for source in elements(donnees.get("demarches")):
+            demarche = self.demarches.appendObject()
+            poser(demarche, "date", _date_de_champ(source.get("date")))
+            poser(demarche, "nature", source.get("nature"))
+            poser(demarche, "description", source.get("description"))
+            demarche.resultat = source.get("resultat") or ""
+            demarche.fichiers = fichiers(f"{demarche.instanceName}.fichiers", source.get("fichiers"))
+            demarche.complete = True
+        _liste_rassemblee(self.demarches)
+
+        for source in elements(urgence.get("circonstances")):
+            circonstance = self.circonstances.appendObject()
+            poser(circonstance, "texte", source.get("texte"))
+            circonstance.libelle = source.get("libelle") or ""
+            circonstance.fichiers = fichiers(f"{circonstance.instanceName}.fichiers", source.get("fichiers"))
+            circonstance.complete = True
+        _liste_rassemblee(self.circonstances)
+
+        # identity, stay and address pièces go back to their own screens (the label and category
+        # `_pieces_fixes` gives them), every other pièce to the list of other pièces
+        fixes = {(categorie, libelle): attribut for attribut, libelle, categorie in self._fixes()}
+        for source in elements(donnees.get("pieces")):
+            attribut = fixes.get((source.get("categorie"), source.get("libelle")))
+            if attribut and not hasattr(self, attribut):
+                setattr(self, attribut, fichiers(f"{nom}.{attribut}", source.get("fichiers")))
+                continue
+            piece = self.autres_pieces.appendObject()
+            poser(piece, "libelle", source.get("libelle"))
+            piece.categorie = source.get("categorie") or "autre"
+            piece.fichiers = fichiers(f"{piece.instanceName}.fichiers", source.get("fichiers"))
+            piece.complete = True
+        for attribut, _libelle, _categorie in self._fixes():
+            if not hasattr(self, attribut):
+                setattr(self, attribut, None)  # the screen was passed without a file
+        self.piece_sejour_demandee = True
+        self.piece_domicile_demandee = True
+        _liste_rassemblee(self.autres_pieces)
+
+        conclusions = section("conclusions")
+        for cle in ("delai_jours", "astreinte_euros", "frais_l761_1_euros", "aide_juridictionnelle_provisoire"):
+            poser(self, cle, conclusions.get(cle))
+        self.delai_rdv_jours = conclusions.get("delai_rdv_jours")  # optional, None when left empty
+        self.lieu_signature = section("signature").get("lieu") or ""
 
 def session_du_client(client: "DossierClient") -> bool:
     """The guard of garde_client.yml: True when the signed-in user is the one who started this

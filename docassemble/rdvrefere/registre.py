@@ -224,6 +224,15 @@ class Registre:
                                                             _dossiers.c.session == str(session)))).first()
             return self._depuis_ligne(cx, ligne) if ligne else None
 
+    def dernier_du_proprietaire(self, proprietaire: int) -> DossierTransmis | None:
+        """The user's most recently modified dossier, whichever session sent it (None if the user
+        never transmitted one): what a new session offers to resume, e.g. after a password reset
+        left the old, encrypted session unreadable."""
+        with self.engine.connect() as cx:
+            ligne = cx.execute(select(_dossiers).where(_dossiers.c.proprietaire == int(proprietaire))
+                               .order_by(_dossiers.c.modifie_le.desc(), _dossiers.c.id.desc()).limit(1)).first()
+            return self._depuis_ligne(cx, ligne) if ligne else None
+
     def tous(self) -> list[DossierTransmis]:
         """Every dossier, with its latest version only (the staff's list)."""
         with self.engine.connect() as cx:
