@@ -58,6 +58,52 @@ def test_check_exit_codes(tmp_path):
     assert "Traceback" not in resultat.stderr
 
 
+def test_check_blocks_attempts_too_close_in_time(tmp_path):
+    # Issue 9, CE 435594: two ISO weeks are not enough when the attempts span under seven days
+    # (Sunday then Monday used to pass as « 2 semaines différentes »).
+    data = donnees(tmp_path)
+    data["tentatives"] = [{"date": d, "heure": "09:00", "constat": "aucun créneau", "fichiers": ["c1.png"]}
+                          for d in ("2026-10-11", "2026-10-12")]
+    resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI, "--json")
+    assert resultat.returncode == 1
+    (probleme,) = [p for p in json.loads(resultat.stdout) if p["chemin"] == "tentatives"]
+    assert probleme["gravite"] == "erreur" and "7 jours" in probleme["message"]
+    data["tentatives"][1]["date"] = "2026-10-18"   # seven days later: fileable, with a warning
+    resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI, "--json")
+    assert resultat.returncode == 0, resultat.stdout
+    assert [p["gravite"] for p in json.loads(resultat.stdout) if p["chemin"] == "tentatives"] == ["avertissement"]
+
+
+def test_check_blocks_anef_without_any_diligence(tmp_path):
+    # Issue 9: a requête quoting R. 431-2 (« toutes les diligences ») with no diligence defeats itself.
+    data = donnees(tmp_path, blocage={"type": "anef", "plateforme": "ANEF"})
+    resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI, "--json")
+    assert resultat.returncode == 1
+    (probleme,) = [p for p in json.loads(resultat.stdout) if p["chemin"] == "demarches"]
+    assert probleme["gravite"] == "erreur" and "R. 431-2 du CESEDA" in probleme["message"]
+    data["demarches"].append({"date": "2026-10-20", "nature": "accueil_numerique",
+                              "description": "l'agent n'a pas pu débloquer le dossier", "fichiers": ["titre.pdf"]})
+    resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI, "--json")
+    assert resultat.returncode == 0, resultat.stdout
+    assert not [p for p in json.loads(resultat.stdout) if p["chemin"] == "demarches"]
+
+
+def test_check_warns_on_a_demarche_without_answer_under_eight_days(tmp_path):
+    data = donnees(tmp_path)
+    data["demarches"][0]["date"] = "2026-10-28"    # five days before the check, no resultat
+    chemin = ecrire(tmp_path, data)
+    resultat = lancer("check", chemin, "--date", AUJOURD_HUI, "--json")
+    assert resultat.returncode == 0, resultat.stdout
+    (probleme,) = [p for p in json.loads(resultat.stdout) if p["chemin"] == "demarches[1].date"]
+    assert probleme["gravite"] == "avertissement"
+    assert "28 octobre 2026 (il y a 5 jours)" in probleme["message"] and "à ce jour sans réponse" in probleme["message"]
+    resultat = lancer("check", chemin, "--date", "2026-11-05", "--json")   # eight days: nothing to say
+    assert not [p for p in json.loads(resultat.stdout) if p["chemin"] == "demarches[1].date"]
+    data["demarches"][0]["resultat"] = "réponse renvoyant au site internet"   # an answer: nothing to wait for
+    resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI, "--json")
+    assert not [p for p in json.loads(resultat.stdout) if p["chemin"] == "demarches[1].date"]
+
+
 def test_check_lists_field_errors_without_traceback(tmp_path):
     data = donnees(tmp_path)
     data["requerant"]["courriel"] = "pas-une-adresse"

@@ -286,7 +286,10 @@ def test_anef_sans_diligence_ne_les_invente_pas_et_avertit(tmp_path):
     data = _cas(tmp_path, "anef-F-premiere-sans-demarche")
     dossier, pieces, _, texte = rendre(tmp_path, data)
     assert "diligences qui lui incombaient" not in texte
-    assert any(p.chemin == "demarches" and "R. 431-2" in p.message for p in avertissements_requete(dossier))
+    # issue 9: without any diligence the requête would defeat itself: blocking, not a warning
+    from docassemble.rdvrefere.verification import verifier  # noqa: PLC0415
+    assert any(p.chemin == "demarches" and "R. 431-2" in p.message and p.gravite == "erreur"
+               for p in verifier(dossier, aujourd_hui=AUJOURD_HUI, fichiers=False))
     # first application: the date is that of the current document
     sejour = next(p for p in pieces if p.categorie == "sejour")
     assert f"Le document sous couvert duquel elle séjourne en France ({sejour.reference}) expire le 1er décembre 2026." in texte
@@ -354,11 +357,24 @@ def test_demarches_resultat_par_defaut_et_donne(tmp_path):
                         "réponse type renvoyant au site internet.")
     attendu_lrar = (f"Le 16 octobre 2026, la requérante a adressé au préfet de la Seine-Saint-Denis une lettre recommandée "
                     f"avec demande d'avis de réception : demande de rendez-vous ({lrar.reference}). Cette démarche est "
-                    "restée sans réponse.")
+                    "à ce jour sans réponse, au 2 novembre 2026.")  # never « restée sans réponse » by default
+    assert "restée sans réponse" not in texte
     assert attendu_courriel in texte and attendu_lrar in texte
     assert texte.index(attendu_courriel) < texte.index(attendu_lrar)  # by date
     premier, second = sorted((courriel.numero, lrar.numero))
     assert f"n'ont pas davantage permis d'obtenir un rendez-vous (pièces n° {premier} et {second})" in texte
+
+
+def test_demarche_recente_a_ce_jour_sans_reponse_a_la_date_de_la_requete(tmp_path):
+    # Issue 9: a letter sent a few days before filing is not « restée sans réponse ».
+    data = donnees(tmp_path, signature={"lieu": "Montreuil", "date": "2026-11-05"})
+    data["demarches"][0]["date"] = "2026-10-30"
+    _, pieces, _, texte = rendre(tmp_path, data)
+    lrar = piece_de(pieces, "demarches[1]")
+    assert (f"Le 30 octobre 2026, la requérante a adressé au préfet de la Seine-Saint-Denis une lettre recommandée "
+            f"avec demande d'avis de réception : demande de rendez-vous ({lrar.reference}). Cette démarche est à ce "
+            "jour sans réponse, au 5 novembre 2026.") in texte
+    assert "restée sans réponse" not in texte
 
 
 def test_sans_demarche_ni_aide_juridictionnelle(tmp_path):

@@ -122,5 +122,5 @@ def test_each_problem_is_said_once(tmp_path):
     chemins = [(p.chemin, p.gravite) for p in problemes]
     assert len(chemins) == len(set(p.chemin for p in problemes)), chemins
     assert ("urgence.circonstances", "erreur") in chemins          # first application: blocking
-    assert ("demarches", "avertissement") in chemins               # ANEF without diligence
+    assert ("demarches", "erreur") in chemins                      # ANEF without diligence: blocking
     assert ("demarches[1].fichiers", "avertissement") in chemins   # démarche without a copy

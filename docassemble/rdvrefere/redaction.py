@@ -382,15 +382,16 @@ class _Redaction:
             paragraphes.append(f"{action} : {description}{ref}. {self._suite(d)}")
         return paragraphes
 
-    @staticmethod
-    def _suite(demarche: Demarche) -> str:
-        """« Cette démarche est restée sans réponse. » by default (a visit to the accueil numérique:
-        « Cette démarche n'a pas permis de déposer la demande. »), or what the dossier says."""
+    def _suite(self, demarche: Demarche) -> str:
+        """What came of a démarche: what the dossier says, or, without a `resultat`, « Cette démarche est
+        à ce jour sans réponse, au 2 novembre 2026. » (the requête's date: never « restée sans réponse »,
+        which a démarche sent a few days before filing is not); a visit to the accueil numérique:
+        « Cette démarche n'a pas permis de déposer la demande. »"""
         resultat = _sans_point_final(demarche.resultat or "")
         if not resultat and demarche.nature == "accueil_numerique":
             return "Cette démarche n'a pas permis de déposer la demande."
         if not resultat:
-            return "Cette démarche est restée sans réponse."
+            return f"Cette démarche est à ce jour sans réponse, au {date_longue(self.date_requete)}."
         premier_mot = resultat.split()[0].lower()
         if premier_mot in {"restée", "resté", "restées", "restés", "demeurée", "demeuré"}:
             reste = resultat.split(" ", 1)[1] if " " in resultat else ""
@@ -601,10 +602,15 @@ class _Redaction:
         intro = f"{_maj(a.le_requerant)} demande au juge des référés du {self.tribunal_min} :"
         return intro, demandes
 
+    @property
+    def date_requete(self) -> dt.date:
+        """The date the requête bears: `signature.date`, else the day it is made."""
+        return self.d.signature.date or self.aujourd_hui
+
     def fait_a(self) -> str:
         s = self.d.signature
         lieu = s.lieu or ville_de(self.d.requerant.adresse)
-        return f"Fait à {lieu}, le {date_longue(s.date or self.aujourd_hui)}"
+        return f"Fait à {lieu}, le {date_longue(self.date_requete)}"
 
 
 def _liste_des_pieces(pieces: list[Piece]) -> list[dict]:
@@ -744,14 +750,6 @@ def avertissements_requete(dossier: Dossier) -> list[Probleme]:
                 f"demarches[{i}].fichiers",
                 "cette démarche n'a pas de justificatif : elle sera décrite dans la requête, mais sans pièce pour la "
                 "prouver. Joignez la copie du courrier, du courriel ou du ticket si vous l'avez.", "avertissement"))
-    if dossier.blocage.type == "anef" and not any(d.nature in {"contact_anef", "accueil_numerique"}
-                                                   for d in dossier.demarches):
-        problemes.append(Probleme(
-            "demarches",
-            "pour un blocage de l'ANEF, l'article R. 431-2 du CESEDA exige d'avoir « accompli toutes les diligences » "
-            "avant d'obtenir une solution de substitution : contactez le centre de contact citoyen (téléphone ou "
-            "formulaire en ligne) ou rendez-vous au point d'accueil numérique de la préfecture, puis ajoutez cette "
-            "démarche et sa preuve (ticket, courriel de réponse).", "avertissement"))
     if c.astreinte_euros > 150:
         problemes.append(Probleme(
             "conclusions.astreinte_euros",

@@ -19,11 +19,42 @@ from .tentatives import regle_des_tentatives
 
 __all__ = ["verifier", "verifier_fichiers", "verifier_demarches", "verifier_urgence"]
 
+DILIGENCES_ANEF = {"contact_anef", "accueil_numerique"}
+DELAI_REPONSE_JOURS = 8   # a démarche younger than this has not yet been left unanswered
+
+
+def _anciennete(jours: int) -> str:
+    return "aujourd'hui même" if jours == 0 else ("il y a 1 jour" if jours == 1 else f"il y a {jours} jours")
+
+
 def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Probleme]:
-    """Dates of the démarches. (What weakens them — no copy, no ANEF diligence under CESEDA
-    R. 431-2 — is in requete.avertissements_requete, which verifier() also calls.)"""
-    return [Probleme(f"demarches[{i}].date", f"la date du {date_longue(d.date)} est dans le futur.")
-            for i, d in enumerate(dossier.demarches, 1) if d.date > aujourd_hui]
+    """The démarches: dates; the ANEF diligences CESEDA R. 431-2 requires (blocking); a démarche
+    without answer sent too recently to prove anything (warning). (What merely weakens them — no
+    copy — is in requete.avertissements_requete, which verifier() also calls.)"""
+    problemes = [Probleme(f"demarches[{i}].date", f"la date du {date_longue(d.date)} est dans le futur.")
+                 for i, d in enumerate(dossier.demarches, 1) if d.date > aujourd_hui]
+    if dossier.blocage.type == "anef" and not any(d.nature in DILIGENCES_ANEF for d in dossier.demarches):
+        # The requête quotes R. 431-2 (« ayant accompli toutes les diligences qui lui incombent ») and
+        # asserts an « impossibilité constatée »: without any diligence it defeats itself (issue 9).
+        problemes.append(Probleme(
+            "demarches",
+            "pour un blocage de l'ANEF, l'article R. 431-2 du CESEDA n'ouvre la solution de substitution qu'à "
+            "l'étranger qui, « ayant accompli toutes les diligences qui lui incombent », notamment en recourant "
+            "au dispositif d'accompagnement, se trouve dans l'« impossibilité constatée » d'utiliser le "
+            "téléservice. Sans aucune de ces diligences, la requête se contredirait : contactez le centre de "
+            "contact citoyen (téléphone ou formulaire en ligne) ou rendez-vous au point d'accueil numérique de la "
+            "préfecture, puis ajoutez cette démarche (nature « contact_anef » ou « accueil_numerique ») et sa "
+            "preuve (ticket, courriel de réponse, attestation)."))
+    for i, d in enumerate(dossier.demarches, 1):
+        age = (aujourd_hui - d.date).days
+        if not (d.resultat or "").strip() and 0 <= age < DELAI_REPONSE_JOURS:
+            problemes.append(Probleme(
+                f"demarches[{i}].date",
+                f"cette démarche ne date que du {date_longue(d.date)} ({_anciennete(age)}) : l'administration "
+                "n'a pas encore eu le temps d'y répondre, et la requête dira seulement qu'elle est « à ce jour "
+                f"sans réponse ». Attendez au moins {DELAI_REPONSE_JOURS} jours avant de "
+                "déposer, ou indiquez la réponse reçue.", "avertissement"))
+    return problemes
 
 
 def verifier_urgence(dossier: Dossier) -> list[Probleme]:
