@@ -378,11 +378,11 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
     nav.question(intrus, "Ce dossier n'est pas le vôtre")
     corps = intrus.locator("body").inner_text()
     assert AFFICHE1 not in corps and NOM1 not in corps and "Traceback" not in corps
-    for variables in ({"_back_one": "1"}, {"client.requerant.nom": "Pirate"}):
-        requests.post(f"{serveur.url}/interview?i={CLIENT_YML}&session={cle}",
-                      data={"csrf_token": intrus.locator("input[name=csrf_token]").first.get_attribute("value")
-                            if intrus.locator("input[name=csrf_token]").count() else "",
-                            **{_safeid(k): v for k, v in variables.items()}},
+    jeton = (intrus.locator("input[name=csrf_token]").first.get_attribute("value")
+             if intrus.locator("input[name=csrf_token]").count() else "")
+    for donnees in ({"_back_one": "1"}, {_safeid("client.requerant.nom"): "Pirate"},
+                    {"_varnames": "pas du base64", _safeid("client.requerant.nom"): "Pirate"}):  # malformed
+        requests.post(f"{serveur.url}/interview?i={CLIENT_YML}&session={cle}", data={"csrf_token": jeton, **donnees},
                       cookies=_cookies(intrus), timeout=60)
     victime.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
     nav.question(victime, re.compile("Votre dossier est prêt"))
@@ -411,6 +411,12 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
     assert b"%PDF" not in reponse.content[:10]
     equipe.goto(forge)
     _avis(equipe, "Ce fichier n'appartient pas à ce dossier")
+
+    # no link left between the intruder and the victim's session (docassemble's key to its files)
+    from sqlalchemy import text
+    with registre.engine.connect() as cx:
+        lies = cx.execute(text("select user_id from userdictkeys where key = :cle"), {"cle": cle}).scalars().all()
+    assert comptes["client2"].id not in lies and comptes["client1"].id in lies
 
     apres = registre.lire(dossiers["premier"])
     assert (apres.version, apres.statut, apres.corrections, apres.approbation, [e.numero for e in apres.envois]) == \

@@ -1,5 +1,5 @@
 """WSGI entry point of a docassemble server running this package: docassemble's own
-application (``docassemble.webapp.run:application``) behind one guard.
+application (``docassemble.webapp.run:application``) behind two guards.
 
 ``/storedfile/<session key>/<number>/<name>.<ext>`` and ``/storedfiledownload/...`` serve a
 session's file to anyone who knows the session key, signed in or not: docassemble only checks
@@ -9,6 +9,9 @@ answers 404 to every path starting with ``/storedfile``, before docassemble sees
 It is the rule an operator puts in the reverse proxy, where it belongs in production::
 
     location ^~ /storedfile { return 404; }
+
+The second guard (``garde_des_sessions``, a Flask ``before_request``) keeps a signed-in user
+out of another user's session of the client interview named in the address.
 
 Served by ``scripts/server.sh`` as ``gunicorn docassemble.rdvrefere.wsgi:application``.
 Importing this module imports docassemble's application, as gunicorn's worker does once at
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["application", "GardeFichiersStockes", "chemin_interdit"]
+__all__ = ["application", "GardeFichiersStockes", "chemin_interdit", "garde_des_sessions"]
 
 PREFIXE_INTERDIT = "/storedfile"
 MESSAGE = "Fichier introuvable.".encode("utf-8")
@@ -50,8 +53,41 @@ class GardeFichiersStockes:
         return self.app(environ, start_response)
 
 
+INTERVIEW_CLIENT = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
+
+
+def titulaire_de_la_session(cle: str) -> int | None:
+    """The docassemble user who started a session of the client interview (the first user who
+    saved it), or None."""
+    from sqlalchemy import text  # noqa: PLC0415
+    from docassemble.webapp.extensions import db  # noqa: PLC0415
+    ligne = db.session.execute(text(
+        "select user_id from userdict where key = :cle and filename = :fichier and user_id is not null "
+        "order by indexno limit 1"), {"cle": cle, "fichier": INTERVIEW_CLIENT}).first()
+    return int(ligne[0]) if ligne else None
+
+
+def garde_des_sessions():
+    """Flask `before_request` of docassemble's application: a signed-in user who names another
+    user's session of the client interview in the address (`?session=<key>`) is sent to a new
+    session of their own before docassemble opens that session. docassemble would otherwise
+    decrypt it whenever both accounts share a password (its key is the password's MD5) and
+    record a link that opens the session's files to the visitor — even for a malformed POST
+    that fails before the interview's own guard (garde_client.yml) can undo it."""
+    from flask import redirect, request, url_for  # noqa: PLC0415
+    from flask_login import current_user  # noqa: PLC0415
+    cle = request.args.get("session")
+    if not cle or request.args.get("i") != INTERVIEW_CLIENT or not current_user.is_authenticated:
+        return None
+    titulaire = titulaire_de_la_session(cle)
+    if titulaire is None or titulaire == current_user.id:
+        return None
+    return redirect(url_for("interview.index", i=INTERVIEW_CLIENT, new_session=1, acces_refuse=1))
+
+
 def _docassemble():
     from docassemble.webapp.run import application as docassemble_app  # noqa: PLC0415
+    docassemble_app.before_request(garde_des_sessions)
     return docassemble_app
 
 
