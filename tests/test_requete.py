@@ -171,6 +171,10 @@ def test_tribunal_et_autorite_selon_le_departement(tmp_path, departement, tribun
     assert residence in texte
     assert f"dont le siège se trouve dans le ressort du {tribunal[0].lower() + tribunal[1:]}" in texte
     assert "R. 312-1" in texte
+    # issue 9: R. 431-20 says who issues the titre, not where the demand is made
+    assert ("le titre de séjour est délivré par le préfet du département dans lequel l'étranger a sa résidence et, "
+            "à Paris, par le préfet de police") in texte
+    assert "est présentée au préfet" not in texte
     assert f"demande au juge des référés du {tribunal[0].lower() + tribunal[1:]} :" in texte
 
 
@@ -265,13 +269,19 @@ def test_categorie_absente_dit_ce_que_le_site_ne_propose_pas(tmp_path):
     assert "de le requérant" not in texte and "à le requérant" not in texte  # always « du », « au »
     assert "Les tentatives du requérant" in texte
     assert "démarches simplifiées" in texte
+    # issue 9: the published rule (Tables) first, the unpublished 7e chambre decision as its application
+    assert ("ne permet pas au demandeur de sélectionner la catégorie de titre de séjour dont relève sa demande (CE, "
+            "9 juin 2022, n° 453391, mentionnée aux tables du recueil Lebon ; pour une application, CE, 18 février "
+            "2022, n° 455740).") in texte
 
 
 def test_anef_cite_les_diligences_et_la_substitution(tmp_path):
     dossier, pieces, _, texte = rendre(tmp_path, _cas(tmp_path, "anef-M-renouvellement"))
     contact = piece_de(pieces, "demarches[1]")
     accueil = piece_de(pieces, "demarches[2]")
-    assert "CE, Section, 3 juin 2022, La Cimade et autres, n° 452798" in texte
+    # issue 9: n° 452798 is the Conseil national des barreaux' requête (La Cimade's is n° 452806)
+    assert "CE, Section, 3 juin 2022, Conseil national des barreaux et autres, n° 452798" in texte
+    assert "Cimade" not in texte
     assert "ayant accompli toutes les diligences qui lui incombent" in texte
     assert "décret n° 2023-191 du 22 mars 2023" in texte
     assert "a en outre accompli les diligences qui lui incombaient" in texte
@@ -310,6 +320,9 @@ def test_tableau_des_tentatives_chronologique_avec_les_pieces(tmp_path):
                                           "mercredi 14 octobre 2026 à 10 h 00", "mercredi 21 octobre 2026 à 11 h 00",
                                           "mercredi 28 octobre 2026 à 7 h 05"]
     assert [l[0] for l in lignes[1:]] == ["1", "2", "3", "4", "5"]
+    # issue 9: a time never wraps in its cell (« 9 h / 00 »): no-break spaces, read from the DOCX as is
+    brutes = [ligne.cells[1].text for ligne in Document(chemin).tables[0].rows[1:]]
+    assert brutes[0] == "lundi 5 octobre 2026 à\u00a09\u00a0h\u00a000" and brutes[4].endswith("à\u00a07\u00a0h\u00a005")
     ordre = [2, 4, 3, 1, 5]  # dossier positions in chronological order
     for ligne, position in zip(lignes[1:], ordre, strict=True):
         piece = piece_de(pieces, f"tentatives[{position}]")
@@ -375,6 +388,35 @@ def test_demarche_recente_a_ce_jour_sans_reponse_a_la_date_de_la_requete(tmp_pat
             f"avec demande d'avis de réception : demande de rendez-vous ({lrar.reference}). Cette démarche est à ce "
             "jour sans réponse, au 5 novembre 2026.") in texte
     assert "restée sans réponse" not in texte
+
+
+def test_demarches_sans_redite_apres_les_deux_points(tmp_path):
+    # Issue 9: « s'est rendue au point d'accueil numérique… : passage au point d'accueil numérique… ».
+    data = donnees(tmp_path, blocage={"type": "anef", "plateforme": "ANEF"})
+    data["demarches"] = [
+        {"date": "2026-10-16", "nature": "lrar", "fichiers": ["lrar.pdf"],
+         "description": "Lettre recommandée demandant un rendez-vous pour le renouvellement"},
+        {"date": "2026-10-20", "nature": "accueil_numerique", "fichiers": ["titre.pdf"],
+         "description": "Passage au point d'accueil numérique de la préfecture : l'agent n'a pas pu débloquer le dossier"},
+        {"date": "2026-10-22", "nature": "contact_anef", "fichiers": ["contrat.pdf"],
+         "description": "demande au centre de contact citoyen", "resultat": "aucune réponse utile"},
+    ]
+    _, pieces, _, texte = rendre(tmp_path, data)
+    lrar, accueil, contact = (piece_de(pieces, f"demarches[{i}]") for i in (1, 2, 3))
+    assert (f"une lettre recommandée avec demande d'avis de réception demandant un rendez-vous pour le "
+            f"renouvellement ({lrar.reference}).") in texte
+    assert (f"la requérante s'est rendue au point d'accueil numérique de la préfecture de la Seine-Saint-Denis : "
+            f"l'agent n'a pas pu débloquer le dossier ({accueil.reference}).") in texte
+    assert (f"mis à la disposition des usagers de l'ANEF ({contact.reference}). Suite donnée à cette démarche : "
+            "aucune réponse utile.") in texte
+    assert (f"passage au point d'accueil numérique de la préfecture de la Seine-Saint-Denis : l'agent n'a pas pu "
+            f"débloquer le dossier ({accueil.reference}) ;") in texte
+    assert f"le 22 octobre 2026, sollicitation du centre de contact citoyen ({contact.reference})." in texte
+    minuscule = texte.split("LISTE DES PIÈCES")[0].lower()   # the list of pièces names them, rightly
+    phrase = next(l for l in texte.splitlines() if l.startswith("Le 20 octobre 2026, la requérante"))
+    assert phrase.count("point d'accueil numérique") == 1
+    assert ": passage au point" not in minuscule and ": lettre recommandée" not in minuscule
+    assert ": demande au centre de contact" not in minuscule
 
 
 def test_sans_demarche_ni_aide_juridictionnelle(tmp_path):
@@ -453,6 +495,12 @@ def test_conclusions_completes(tmp_path):
             "un délai de 30 jours à compter de la même notification ;") in conclusions
     assert "d'assortir cette injonction d'une astreinte de 150 euros par jour de retard ;" in conclusions
     assert "la somme de 1 500 euros au titre de l'article L. 761-1 du code de justice administrative." in conclusions
+    # issue 9: the maximum time of the appointment itself rests on CE 435594, quoted where it is asked
+    utilite = section(texte, "D. Sur l'utilité de la mesure demandée", "E. Sur l'absence")
+    assert ("Le juge des référés peut en outre, « si la situation de l'étranger le justifie, […] préciser le délai "
+            "maximal dans lequel ce rendez-vous doit avoir lieu » et « fixe un délai bref en cas d'urgence "
+            "particulière » (CE, 10 juin 2020, n° 435594). La situation de la requérante justifie que le rendez-vous "
+            "lui-même ait lieu dans un délai de 30 jours à compter de la notification de l'ordonnance.") in utilite
     document = Document(chemin)
     assert sum(p.style.name == "Tiret" and p.text.startswith("d") for p in document.paragraphs) == 4
     chemins = [p.chemin for p in avertissements_requete(dossier)]
@@ -466,6 +514,7 @@ def test_conclusions_minimales_sans_astreinte_ni_frais(tmp_path):
     assert "dans un délai de 1 jour à compter de la notification de l'ordonnance à intervenir." in conclusions
     assert "astreinte" not in conclusions and "L. 761-1" not in texte and "aide juridictionnelle" not in conclusions
     assert "ce rendez-vous devant avoir lieu" not in conclusions
+    assert "délai maximal dans lequel ce rendez-vous doit avoir lieu" not in texte
     assert avertissements_requete(dossier) == []
 
 

@@ -1,7 +1,8 @@
 """Département of residence → the authority (« CONTRE ») and the competent tribunal administratif.
 
-The authority is the préfet of the département of residence, in Paris the préfet de police
-(CESEDA R. 431-20); the tribunal is the one in whose area that authority has its seat
+The authority is the one that issues the titre: « le titre de séjour est délivré par le préfet du
+département dans lequel l'étranger a sa résidence et, à Paris, par le préfet de police » (CESEDA
+R. 431-20); the tribunal is the one in whose area that authority has its seat
 (CJA R. 312-1, areas fixed by R. 221-3). Data: `departements.csv` (101 rows).
 """
 

@@ -12,7 +12,8 @@ Every « pièce n° N » comes from the `Piece` objects computed by `numerotatio
 Sources: CJA L. 521-3, R. 312-1, R. 411-1, R. 412-2, R. 431-2, R. 522-1, R. 522-3, R. 522-5,
 L. 761-1; CESEDA R. 431-2, R. 431-20; loi n° 91-647 art. 20; décret n° 2020-1717 art. 61;
 CE 10 juin 2020 n° 435594; CE avis 1er juillet 2020 n° 436288; CE 18 février 2022 n° 455740;
-CE 9 juin 2022 n° 453391; CE Section 3 juin 2022 n° 452798.
+CE 9 juin 2022 n° 453391 (Tables); CE, Section, 3 juin 2022, Conseil national des barreaux et autres,
+n° 452798 (the CNB's requête; La Cimade's is n° 452806: never « La Cimade, n° 452798 »).
 
 Choices where the brief is silent (see also the module `requete`):
 - Unexecuted OQTF (CE 453391: no urgency in principle). The requête states the OQTF in the facts,
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -157,6 +159,49 @@ def ville_de(adresse: str) -> str:
             return ville
     parties = [p.strip() for p in adresse.split(",") if p.strip()]
     return re.sub(r"^\d+\s*", "", parties[-1]).strip() if parties else adresse.strip()
+
+
+# What the requête already says of a démarche before the colon (« … s'est rendue au point d'accueil
+# numérique de la préfecture : »): a description opening with the same words would repeat it.
+_REDITES = {
+    "accueil_numerique": ("passage au point d'accueil numerique", "visite au point d'accueil numerique",
+                          "rendez-vous au point d'accueil numerique", "point d'accueil numerique"),
+    "contact_anef": ("demande au centre de contact citoyen", "sollicitation du centre de contact citoyen",
+                     "saisine du centre de contact citoyen", "centre de contact citoyen"),
+    "lrar": ("lettre recommandee avec demande d'avis de reception", "lettre recommandee avec accuse de reception",
+             "lettre recommandee avec ar", "lettre recommandee"),
+    "courriel": ("courriel a la prefecture", "courriel adresse a la prefecture"),
+}
+# What may follow the repeated words and still only repeat them (« … de la préfecture de Bobigny »).
+_SUITES_REDITE = ("de la prefecture", "de la sous-prefecture", "a la prefecture", "au prefet", "de l'anef",
+                  "du prefet", "en prefecture")
+_SEPARATEURS = re.compile(r"\s*(?:[:;,.—–]|\s-\s)\s*")
+
+
+def _sans_accents(texte: str) -> str:
+    decompose = unicodedata.normalize("NFD", texte.replace("\u2019", "'"))
+    return "".join(c for c in decompose if not unicodedata.combining(c)).lower()
+
+
+def sans_redite(description: str, nature: str) -> tuple[str, str]:
+    """(separator, description) for « {action}{separator}{description} », without words that only
+    repeat what the action already says: « passage au point d'accueil numérique de la préfecture :
+    l'agent n'a pas pu… » gives (" : ", « l'agent n'a pas pu… »); « lettre recommandée demandant un
+    rendez-vous » gives (" ", « demandant un rendez-vous »), read on from the action; a description
+    that is all repetition gives ("", "")."""
+    texte = unicodedata.normalize("NFC", _sans_point_final(description))
+    morceaux = _SEPARATEURS.split(texte, maxsplit=1)
+    premiere = _sans_accents(morceaux[0]).strip()
+    for redite in _REDITES.get(nature, ()):
+        if not premiere.startswith(redite):
+            continue
+        reste = premiere[len(redite):].strip()
+        if not reste or reste.startswith(_SUITES_REDITE):
+            suite = morceaux[1].strip() if len(morceaux) > 1 else ""
+            return (" : ", suite) if suite else ("", "")
+        if premiere[len(redite):len(redite) + 1] == " ":      # a whole word repeated, then more words
+            return " ", morceaux[0].strip()[len(redite):].strip() + texte[len(morceaux[0]):]
+    return (" : ", texte) if texte else ("", "")
 
 
 class _Redaction:
@@ -370,7 +415,7 @@ class _Redaction:
         for position, d in self._demarches_triees():
             ref = _entre_parentheses(references([piece_de(self.pieces, f"demarches[{position}]")]))
             quand = f"Le {date_longue(d.date)}, {a.le_requerant}"
-            description = _sans_point_final(d.description)
+            separateur, description = sans_redite(d.description, d.nature)
             action = {
                 "courriel": f"{quand} a écrit par courriel à {self.prefecture}",
                 "lrar": f"{quand} a adressé {self.au_prefet} une lettre recommandée avec demande d'avis de réception",
@@ -379,7 +424,7 @@ class _Redaction:
                 "accueil_numerique": f"{quand} s'est rendu{a.e} au point d'accueil numérique de {self.prefecture}",
                 "autre": f"{quand} a accompli la démarche suivante",
             }[d.nature]
-            paragraphes.append(f"{action} : {description}{ref}. {self._suite(d)}")
+            paragraphes.append(f"{action}{separateur}{description}{ref}. {self._suite(d)}")
         return paragraphes
 
     def _suite(self, demarche: Demarche) -> str:
@@ -426,9 +471,9 @@ class _Redaction:
         return [
             "En vertu de l'article R. 312-1 du code de justice administrative, le tribunal administratif "
             "territorialement compétent est celui dans le ressort duquel a légalement son siège l'autorité "
-            f"administrative en cause. En application de l'article R. 431-20 {self.du_ceseda()}, la demande de "
-            "titre de séjour est présentée au préfet du département dans lequel l'étranger a sa résidence et, à "
-            "Paris, au préfet de police.",
+            f"administrative en cause. En application de l'article R. 431-20 {self.du_ceseda()}, le titre de "
+            "séjour est délivré par le préfet du département dans lequel l'étranger a sa résidence et, à Paris, "
+            "par le préfet de police.",
             f"{residence}, dont le siège se trouve dans le ressort du {self.tribunal_min}.",
             "Le juge des référés de ce tribunal est donc compétent pour connaître de la présente requête, "
             "présentée sur le fondement de l'article L. 521-3 du code de justice administrative.",
@@ -514,9 +559,12 @@ class _Redaction:
             debut.append(f"En l'espèce, {a.le_requerant} a tenté d'obtenir un rendez-vous{self.reprises()}, sans "
                          f"qu'aucun créneau lui soit proposé{self.ref_tentatives()}.")
         elif b.type == "categorie_absente":
+            # The published rule (Tables) first, then the unpublished 7e chambre decision applying it.
             debut.append("Le Conseil d'État a retenu la même solution lorsque le site sur lequel doit être accomplie "
                          "une formalité préalable au dépôt de la demande ne permet pas au demandeur de sélectionner "
-                         "la catégorie de titre de séjour dont relève sa demande (CE, 18 février 2022, n° 455740).")
+                         "la catégorie de titre de séjour dont relève sa demande (CE, 9 juin 2022, n° 453391, "
+                         "mentionnée aux tables du recueil Lebon ; pour une application, CE, 18 février 2022, "
+                         "n° 455740).")
             debut.append(f"En l'espèce, le service en ligne ({b.plateforme}) ne propose pas la catégorie dont relève "
                          f"la demande {a.du_requerant} ({self.d.demande.titre}), ainsi qu'{a.il} l'a constaté"
                          f"{self.reprises()}{self.ref_tentatives()}.")
@@ -525,7 +573,7 @@ class _Redaction:
                 "Lorsque le recours à un téléservice est obligatoire, l'administration doit garantir l'accès au "
                 "service et prévoir une solution de substitution pour les usagers qui, malgré l'accompagnement "
                 "proposé, ne sont pas en mesure de l'utiliser pour des raisons tenant à sa conception ou à son mode "
-                "de fonctionnement (CE, Section, 3 juin 2022, La Cimade et autres, n° 452798). L'article R. 431-2 "
+                "de fonctionnement (CE, Section, 3 juin 2022, Conseil national des barreaux et autres, n° 452798). L'article R. 431-2 "
                 f"{self.du_ceseda()}, dans sa rédaction issue du décret n° 2023-191 du 22 mars 2023, prévoit ainsi "
                 "que l'étranger qui, «\u00a0ayant accompli toutes les diligences qui lui incombent\u00a0», notamment en "
                 "recourant au dispositif d'accompagnement, se trouve dans l'«\u00a0impossibilité constatée\u00a0» d'utiliser "
@@ -538,7 +586,8 @@ class _Redaction:
                 ref = _entre_parentheses(references([piece_de(self.pieces, f"demarches[{position}]")]))
                 quoi = ("sollicitation du centre de contact citoyen" if d.nature == "contact_anef"
                         else f"passage au point d'accueil numérique de {self.prefecture}")
-                diligences.append(f"le {date_longue(d.date)}, {quoi} : {_sans_point_final(d.description)}{ref} ;")
+                separateur, description = sans_redite(d.description, d.nature)
+                diligences.append(f"le {date_longue(d.date)}, {quoi}{separateur}{description}{ref} ;")
             if diligences:
                 diligences[-1] = diligences[-1].removesuffix(" ;") + "."
                 debut.append(f"{_maj(a.le_requerant)} a en outre accompli les diligences qui lui incombaient, en "
@@ -558,6 +607,14 @@ class _Redaction:
         suite.append(f"La mesure demandée, qui se borne à enjoindre {self.au_prefet} de fixer un rendez-vous, est "
                      f"ainsi utile : elle seule permettra {a.au_requerant} de déposer sa demande et d'en obtenir "
                      "l'examen.")
+        delai_rdv = self.d.conclusions.delai_rdv_jours
+        if delai_rdv:
+            # CE 435594, as the Conseil d'État's analysis of the decision gives it (ArianeWeb).
+            suite.append("Le juge des référés peut en outre, «\u00a0si la situation de l'étranger le justifie, "
+                         "[…] préciser le délai maximal dans lequel ce rendez-vous doit avoir lieu\u00a0» et "
+                         "«\u00a0fixe un délai bref en cas d'urgence particulière\u00a0» (CE, 10 juin 2020, "
+                         f"n° 435594). La situation {a.du_requerant} justifie que le rendez-vous lui-même ait lieu "
+                         f"dans un délai de {_jours(delai_rdv)} à compter de la notification de l'ordonnance.")
         return debut, diligences, suite
 
     def obstacle(self) -> list[str]:

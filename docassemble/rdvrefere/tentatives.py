@@ -1,6 +1,7 @@
 """The attempts rule: failed bookings spread over time, on several different weeks.
 
-CE 10 juin 2020 n° 435594 (Tables) and CE 18 février 2022 n° 455740: the judge may order an
+CE 10 juin 2020 n° 435594 (Tables), and for a site that does not offer the applicant's category
+CE 9 juin 2022 n° 453391 (Tables) as applied by CE 18 février 2022 n° 455740: the judge may order an
 appointment when the applicant proves he could not get one « malgré plusieurs tentatives n'ayant
 pas été effectuées la même semaine ». In 435594 itself the applicant « ne justifiait que de quatre
 captures d'écran, d'un courrier recommandé et d'un courriel », dated from Friday 13 to Wednesday
