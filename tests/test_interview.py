@@ -178,12 +178,13 @@ def test_first_application_category_absent_man_without_aid_or_demarche(tmp_path)
     assert "aide juridictionnelle" not in texte.split("PAR CES MOTIFS")[1].lower()
 
 
-def test_anef_warns_without_contact_centre_and_shows_it_on_review(tmp_path):
+def test_anef_without_contact_centre_is_flagged_on_review(tmp_path):
     s = session()
     Parcours(tmp_path, **{"client.type_blocage": "anef", "demarches": []}).jusqua(s, "Vérifiez votre dossier")
     assert s.eval("client.plateforme") == "site de la préfecture"
     texte = s.subquestion_text
-    assert "Conseil" in texte and "R\\. 431\\-2" in texte
+    # blocking since issue 9 (point 3): no contact-centre ticket, no accueil-numérique visit
+    assert "**Bloquant** — Démarches" in texte and "R\\. 431\\-2" in texte
 
 
 def test_anef_with_contact_centre_is_clean(tmp_path):
@@ -192,7 +193,6 @@ def test_anef_with_contact_centre_is_clean(tmp_path):
                                      "demarches": [("contact_anef", dt.datetime(2026, 10, 12), "lrar.pdf")]})
     parcours.jusqua(s, "Vérifiez votre dossier")
     assert not [p for p in s.eval("client.problemes()") if "431-2" in p.message]
-    assert "Pour un blocage de l'ANEF" in " ".join(parcours.vus) or True  # the screen title is the question
     assert s.eval("client.pieces()[0].libelle").startswith("Demande au centre de contact citoyen")
 
 

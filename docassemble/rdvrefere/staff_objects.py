@@ -269,7 +269,7 @@ def _reponses(donnees: dict) -> str:
     lignes += [(f"Tentative n° {i}", f"{t.get('date')} à {t.get('heure')} : {t.get('constat')}")
                for i, t in enumerate(donnees.get("tentatives") or [], 1)]
     lignes += [(f"Démarche n° {i}", f"{d.get('date')} — {NATURES_DEMARCHE.get(d.get('nature'), d.get('nature'))} : "
-                                    f"{d.get('description')} — {d.get('resultat') or 'restée sans réponse'}")
+                                    f"{d.get('description')} — {d.get('resultat') or 'sans réponse à ce jour'}")
                for i, d in enumerate(donnees.get("demarches") or [], 1)]
     lignes += [(f"Urgence n° {i}", c.get("texte")) for i, c in enumerate(urgence.get("circonstances") or [], 1)]
     if urgence.get("oqtf_non_executee"):
@@ -438,7 +438,7 @@ def textes_du_dossier(identifiant: object) -> list[tuple[str, str, str, str]]:
                for i in range(1, len(donnees.get("tentatives") or []) + 1)]
     for i in range(1, len(donnees.get("demarches") or []) + 1):
         textes += [(f"d{i}", f"Démarche n° {i} : description", f"demarches[{i}].description"),
-                   (f"r{i}", f"Démarche n° {i} : résultat (vide : « restée sans réponse »)", f"demarches[{i}].resultat")]
+                   (f"r{i}", f"Démarche n° {i} : résultat (vide : « à ce jour sans réponse »)", f"demarches[{i}].resultat")]
     textes += [(f"u{i}", f"Urgence n° {i}", f"urgence.circonstances[{i}].texte")
                for i in range(1, len(((donnees.get("urgence") or {}).get("circonstances")) or []) + 1)]
     return [(cle, libelle, chemin, str(lire_chemin(donnees, chemin) or "")) for cle, libelle, chemin in textes]
