@@ -23,7 +23,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -379,8 +379,3 @@ class Registre:
                 valeurs["numero_affaire"] = normaliser_numero_affaire(numero_affaire)
             return None
         return self._ecrire(identifiant, version_vue, qui, quoi, code, changement, contenu=False)
-
-
-def ecrire_fichiers(registre: Registre, chemins: Iterable[Path]) -> dict[str, str]:
-    """Add files to the register; {file name: sha256}."""
-    return {Path(c).name: registre.ajouter_fichier(c) for c in chemins}

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 import os
-import re
 import socket
 import sys
 import tempfile
