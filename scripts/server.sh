@@ -213,6 +213,9 @@ nltk socket: $VAR/no-nltk-socket
 # A POST may only set the variables that are fields of the screen shown: nobody can slip
 # another variable (a status, a flag of the staff screens...) into a form.
 restrict input variables: True
+# Uploads up to the portal's size: a pièce may weigh 30 Mo and a form may carry several files
+# (docassemble's default, 16 MiB, refused a 19 Mo scan before sending; issue 10).
+maximum content length: 104857600
 # No permissions: block: staff state lives in the package's own tables (registre.py), so
 # staff never list client sessions (no interview_list(user_id='all')) and the privilege
 # rdvrefere_personnel needs no extra permission; client sessions stay private (encrypted).

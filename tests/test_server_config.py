@@ -136,6 +136,7 @@ def test_configuration_restricts_input_and_grants_no_session_access(serveur):
     text = (VAR / 'config.yml').read_text(encoding='utf-8')
     config = yaml.safe_load(text)
     assert config['restrict input variables'] is True
+    assert config['maximum content length'] >= 3 * 30 * 1024 * 1024  # several pièces of 30 Mo per form
     assert 'permissions' not in config
     assert 'access_sessions' not in text
     # the running web server serves docassemble behind our guard
