@@ -453,11 +453,13 @@ def test_premiere_demande_sans_circonstance_avertit(tmp_path):
     assert "urgence.circonstances" in [p.chemin for p in avertissements_requete(dossier)]
 
 
-def test_renouvellement_titre_expire(tmp_path):
+def test_renouvellement_titre_expire_demarches_a_temps(tmp_path):
+    # expired 10 October, first attempt 5 October: the sentence is true (issue 9, point 1; a late
+    # renewal is in test_renouvellement.py)
     data = donnees(tmp_path, demande={"nature": "renouvellement", "titre": "carte « salarié »",
-                                      "date_expiration": "2026-10-01"})
+                                      "date_expiration": "2026-10-10"})
     _, _, _, texte = rendre(tmp_path, data)
-    assert "qui a expiré le 1er octobre 2026" in texte
+    assert "qui a expiré le 10 octobre 2026" in texte
     assert "n'a pas pu déposer sa demande de renouvellement avant l'expiration de son titre" in texte
 
 

@@ -205,6 +205,9 @@ class Demande(_Modele):
     nature: Literal["premiere_demande", "renouvellement"]
     titre: Texte
     date_expiration: Date | None = None
+    # Why the attempts began after the R. 431-5 window or the expiry (renouvellement.py): quoted
+    # in the requête as the applicant's own words.
+    motif_retard: Texte | None = None
 
 
 class Blocage(_Modele):

@@ -30,6 +30,7 @@ from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juri
 from .numerotation import Piece, numeroter
 from .personnel import APPROUVE, DEPOSE, EN_COURS, message_pour_le_client
 from .problemes import Probleme, erreurs
+from .renouvellement import situation_du_renouvellement
 from .redaction import ville_de
 from .requete import ModeleInvalide, PdfImpossible
 from .tentatives import BilanTentatives, bilan_des_dates, regle_des_tentatives
@@ -196,6 +197,7 @@ _NOMS_DES_CHAMPS = {
     "conclusions.astreinte_euros": "Astreinte", "conclusions.frais_l761_1_euros": "Frais de justice",
     "conclusions.aide_juridictionnelle_provisoire": "Aide juridictionnelle", "pieces": "Pièces",
     "requerant.courriel": "Adresse électronique", "requerant.date_naissance": "Date de naissance",
+    "demande.date_expiration": "Date d'expiration du titre",
 }
 
 
@@ -296,7 +298,8 @@ class DossierClient(DAObject):
                 "telephone", "courriel", "numero_etranger") if _defini(r, cle) not in (None, "")},
             "departement": _defini(self, "departement"),
             "demande": {"nature": _defini(self, "nature_demande"), "titre": _defini(self, "titre"),
-                        "date_expiration": _date(_defini(self, "date_expiration"))},
+                        "date_expiration": _date(_defini(self, "date_expiration")),
+                        "motif_retard": _defini(self, "motif_retard") or None},
             "blocage": {"type": _defini(self, "type_blocage"), "plateforme": _defini(self, "plateforme")},
             "tentatives": [{"date": _date(_defini(t, "date")), "heure": _heure(_defini(t, "heure")),
                             "constat": _defini(t, "constat"), "fichiers": _chemins(_defini(t, "captures"))}
@@ -319,6 +322,8 @@ class DossierClient(DAObject):
         }
         if donnees["demande"]["date_expiration"] is None:
             del donnees["demande"]["date_expiration"]
+        if donnees["demande"]["motif_retard"] is None:
+            del donnees["demande"]["motif_retard"]
         if not donnees["conclusions"].get("delai_rdv_jours"):  # an optional field left empty comes back as 0
             donnees["conclusions"].pop("delai_rdv_jours", None)
         return donnees
@@ -365,6 +370,14 @@ class DossierClient(DAObject):
 
     def juridiction(self):
         return juridiction(self.departement)
+
+    def renouvellement_tardif(self) -> bool:
+        """The attempts so far began after the R. 431-5 window or the titre's expiry (the core's
+        rule): the interview then asks why (`motif_retard`)."""
+        return situation_du_renouvellement(
+            _defini(self, "nature_demande"), _date(_defini(self, "date_expiration")),
+            (_date(t.date) for t in self.tentatives.elements if hasattr(t, "date")),
+            anef=_defini(self, "type_blocage") == "anef").tardif
 
     # --- the bundle -----------------------------------------------------------------------
 
@@ -679,6 +692,8 @@ class DossierClient(DAObject):
         poser(self, "nature_demande", demande.get("nature"))
         poser(self, "titre", demande.get("titre"))
         self.date_expiration = _date_de_champ(demande.get("date_expiration"))
+        if demande.get("motif_retard"):
+            self.motif_retard = demande.get("motif_retard")  # asked only for a late renewal
         poser(self, "type_blocage", blocage.get("type"))
         poser(self, "plateforme", blocage.get("plateforme"))
 

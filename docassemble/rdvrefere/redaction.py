@@ -10,7 +10,7 @@ Every « pièce n° N » comes from the `Piece` objects computed by `numerotatio
 (through `piece_de`), never from arithmetic here.
 
 Sources: CJA L. 521-3, R. 312-1, R. 411-1, R. 412-2, R. 431-2, R. 522-1, R. 522-3, R. 522-5,
-L. 761-1; CESEDA R. 431-2, R. 431-20; loi n° 91-647 art. 20; décret n° 2020-1717 art. 61;
+L. 761-1; CESEDA R. 431-2, R. 431-5 (renouvellement.py), R. 431-20; loi n° 91-647 art. 20; décret n° 2020-1717 art. 61;
 CE 10 juin 2020 n° 435594; CE avis 1er juillet 2020 n° 436288; CE 18 février 2022 n° 455740;
 CE 9 juin 2022 n° 453391 (Tables); CE, Section, 3 juin 2022, Conseil national des barreaux et autres,
 n° 452798 (the CNB's requête; La Cimade's is n° 452806: never « La Cimade, n° 452798 »).
@@ -38,6 +38,7 @@ from .dossier import Demarche, Dossier
 from .juridictions import juridiction
 from .numerotation import Piece, piece_de
 from .problemes import Probleme
+from .renouvellement import situation_du_dossier
 from .tentatives import bilan_des_tentatives, tentatives_triees
 
 __all__ = ["contexte_requete", "contexte_inventaire", "avertissements_requete", "mise_en_page",
@@ -223,6 +224,7 @@ class _Redaction:
         self.oqtf = dossier.urgence.oqtf_non_executee
         self.triees = tentatives_triees(dossier.tentatives)
         self.bilan = bilan_des_tentatives(dossier.tentatives)
+        self.situation_renouvellement = situation_du_dossier(dossier)
         self._ceseda_defini = False
 
     # helpers ---------------------------------------------------------------------------
@@ -444,8 +446,39 @@ class _Redaction:
             return f"Cette démarche est {participe} {reste}".rstrip() + "."
         return f"Suite donnée à cette démarche : {resultat}."
 
+    def faits_retard(self) -> list[str]:
+        """A late renewal (renouvellement.py) stated as it is: the first attempt's date against the
+        titre's expiry, then the reason the applicant gives, quoted as his or her own words."""
+        a, s = self.a, self.situation_renouvellement
+        premiere, expiration = date_longue(s.premiere_tentative), date_longue(s.expiration)
+        if s.situation == "apres_expiration":
+            quand = f"après l'expiration de son titre, le {expiration}"
+        else:
+            jours = (s.expiration - s.premiere_tentative).days
+            quand = (f"{en_lettres(jours)} jour{'s' if jours > 1 else ''} avant l'expiration de son titre, "
+                     f"le {expiration}") if jours else "le jour même de l'expiration de son titre"
+        paragraphe = (f"{_maj(a.le_requerant)} n'a entrepris ses démarches en vue de ce renouvellement qu'à "
+                      f"compter du {premiere}, {quand}.")
+        motif = _sans_point_final(self.d.demande.motif_retard or "")
+        if motif:
+            paragraphe += f" {_maj(a.il)} s'en explique ainsi, selon ses propres termes : «\u00a0{motif}\u00a0»."
+        return [paragraphe]
+
     def faits_consequences(self) -> list[str]:
         a = self.a
+        if self.renouvellement and self.situation_renouvellement.tardif:
+            # Never « n'a pas pu déposer sa demande avant l'expiration de son titre »: the attempts
+            # began too late for that to be the whole truth (issue 9, point 1).
+            fin = self.expiration()
+            retard = self.faits_retard()
+            if fin is not None and fin[1]:
+                return retard + [f"Depuis lors, {self.faute_de}, {a.il} n'a pas pu déposer sa demande de "
+                                 f"renouvellement ; {a.il} se trouve ainsi dépourvu{a.e} de tout document justifiant "
+                                 "de la régularité de son séjour et, le cas échéant, de son droit au travail."]
+            return retard + [f"Depuis lors, {self.faute_de}, {a.il} ne peut ni déposer sa demande de "
+                             "renouvellement, ni obtenir le récépissé qui lui permettrait, à l'expiration de son "
+                             "titre, de justifier de la régularité de son séjour et, le cas échéant, de conserver "
+                             "son droit au travail."]
         if self.renouvellement:
             fin = self.expiration()
             if fin is not None and fin[1]:

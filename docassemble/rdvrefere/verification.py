@@ -14,10 +14,11 @@ from .dates import date_longue
 from .dossier import Dossier
 from .numerotation import numeroter
 from .problemes import Probleme
+from .renouvellement import situation_du_dossier
 from .requete import avertissements_requete
 from .tentatives import regle_des_tentatives
 
-__all__ = ["verifier", "verifier_fichiers", "verifier_demarches", "verifier_urgence"]
+__all__ = ["verifier", "verifier_fichiers", "verifier_demarches", "verifier_urgence", "verifier_renouvellement"]
 
 DILIGENCES_ANEF = {"contact_anef", "accueil_numerique"}
 DELAI_REPONSE_JOURS = 8   # a démarche younger than this has not yet been left unanswered
@@ -67,6 +68,35 @@ def verifier_urgence(dossier: Dossier) -> list[Probleme]:
     return []
 
 
+def verifier_renouvellement(dossier: Dossier) -> list[Probleme]:
+    """A renewal whose first attempt came after the CESEDA R. 431-5 window or after the titre's
+    expiry (renouvellement.py): the judge may hold the urgency self-inflicted (warning). The
+    requête states the dates as they are instead of claiming the renewal could not be filed in time."""
+    s = situation_du_dossier(dossier)
+    if not s.tardif:
+        return []
+    fenetre = s.fenetre
+    regle = ("entre le cent-vingtième et le soixantième jour qui précèdent l'expiration du titre, pour un titre "
+             "demandé par le téléservice ANEF" if fenetre.anef else "dans les deux mois qui précèdent l'expiration "
+             "du titre")
+    if s.situation == "apres_expiration":
+        constat = (f"votre titre de séjour a expiré le {date_longue(s.expiration)} et votre première tentative de "
+                   f"rendez-vous date du {date_longue(s.premiere_tentative)}, après cette expiration.")
+    else:
+        constat = (f"votre première tentative date du {date_longue(s.premiere_tentative)}, après le "
+                   f"{date_longue(fenetre.fin)}, alors que votre titre de séjour expire le "
+                   f"{date_longue(s.expiration)}.")
+    suite = ("La requête expose ces dates et cite la raison que vous avez donnée." if dossier.demande.motif_retard
+             else "La requête expose ces dates telles qu'elles sont ; indiquez pourquoi vos démarches ont commencé "
+                  "tard (la requête citera vos propres mots).")
+    return [Probleme(
+        "demande.date_expiration",
+        f"{constat} L'article R. 431-5 du CESEDA prévoit que la demande de renouvellement est présentée {regle} "
+        f"(ici du {date_longue(fenetre.debut)} au {date_longue(fenetre.fin)}). Le juge peut estimer que l'urgence "
+        f"résulte de votre propre retard et rejeter la requête. {suite} Faites examiner votre situation par une "
+        "association ou un avocat avant de déposer.", "avertissement")]
+
+
 def verifier_fichiers(dossier: Dossier, *, limites: Limites) -> list[Probleme]:
     """Each file must be one the conversion accepts; the deposit must fit the portal's count."""
     problemes = []
@@ -91,6 +121,7 @@ def verifier(dossier: Dossier, *, aujourd_hui: dt.date | None = None, limites: L
                                      aujourd_hui=aujourd_hui)
     problemes += verifier_demarches(dossier, aujourd_hui=aujourd_hui)
     problemes += verifier_urgence(dossier)
+    problemes += verifier_renouvellement(dossier)
     problemes += avertissements_requete(dossier)
     if fichiers:
         problemes += verifier_fichiers(dossier, limites=limites or Limites())
