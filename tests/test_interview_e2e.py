@@ -60,6 +60,10 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
     erreur = telephone.locator(".da-has-error, .invalid-feedback, .alert-danger").first
     erreur.wait_for()
     assert "capture.pdf" in telephone.locator("#daform").inner_text()
+    # the refused file is not kept: the screen drawn again does not offer it as « Déjà joint »
+    telephone.reload()
+    nav.question(telephone, "Tentative n° 1")
+    assert "Déjà joint" not in telephone.locator("#daquestion").inner_text()
     nav.tentative(telephone, 1, "2026-10-05", "09:02", capture1, CONSTAT)
     nav.question(telephone, "Avez-vous fait une autre tentative ?")
     texte = telephone.locator("#daquestion").inner_text().replace("’", "'")  # docassemble curls apostrophes

@@ -41,7 +41,7 @@ __all__ = [
     "DossierClient", "FichierEtranger", "session_du_client", "LIMITES", "choix_departements", "refus_televersement", "texte_sur",
     "taille_en_mo", "resume_televersement", "jour", "date_du_jour", "probleme_de_tentative",
     "plateforme_par_defaut", "ville_de", "message_collectivite", "libelle_du_chemin",
-    "garder_televersement", "deja_joint",
+    "garder_televersement", "retenir_televersement", "deja_joint",
     # core names the screens use
     "COLLECTIVITES_NON_COUVERTES", "NATURES_DEMARCHE", "TYPES_BLOCAGE", "NOM_ZIP", "date_longue", "heure_fr",
     "erreurs",
@@ -109,13 +109,20 @@ def _memoire_des_televersements() -> DAStore:
 
 
 def garder_televersement(variable: str, fichiers: object) -> object:
-    """The files of an upload field: the new ones (then remembered), or, when the client
-    chose none, those uploaded earlier on this field. Called first in the validation code."""
+    """The files of an upload field: the new ones, or, when the client chose none, those
+    accepted earlier on this field. Called first in the validation code; the new files are
+    remembered only once the screen is accepted (`retenir_televersement`, its last line), so a
+    refused file is never offered back as « Déjà joint »."""
     memoire = _memoire_des_televersements()
     if _chemins(fichiers):
-        memoire.set(variable, fichiers)
         return fichiers
     return memoire.get(variable) if memoire.defined(variable) else fichiers
+
+
+def retenir_televersement(variable: str, fichiers: object) -> None:
+    """Remember the accepted files of an upload field (the validation code's last line)."""
+    if _chemins(fichiers):
+        _memoire_des_televersements().set(variable, fichiers)
 
 
 def deja_joint(variable: str) -> str:
