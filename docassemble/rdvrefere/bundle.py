@@ -93,9 +93,10 @@ class Manifeste:
         return [f for f in self.fichiers if f.role == "piece"]
 
 
-def _sha256(chemin: Path) -> str:
+def sha256_du_fichier(chemin: Path | str) -> str:
+    """sha256 of a file, read by blocks (the manifest's, the register's)."""
     empreinte = hashlib.sha256()
-    with chemin.open("rb") as flux:
+    with Path(chemin).open("rb") as flux:
         for bloc in iter(lambda: flux.read(1 << 20), b""):
             empreinte.update(bloc)
     return empreinte.hexdigest()
@@ -129,12 +130,12 @@ def _construire_piece(piece: Piece, dossier_sortie: Path, limites: Limites) -> F
     if destination.stat().st_size > limites.taille_max_fichier:
         ajuster_taille(destination, limites=limites, piece=nom)
     return Fichier("piece", piece.nom_fichier, _pages(destination), destination.stat().st_size,
-                   _sha256(destination), piece.numero, piece.libelle, piece.acte_attaque)
+                   sha256_du_fichier(destination), piece.numero, piece.libelle, piece.acte_attaque)
 
 
 def _decrire(role: str, chemin: Path, **autres) -> Fichier:
     pages = _pages(chemin) if chemin.suffix == ".pdf" else None
-    return Fichier(role, chemin.name, pages, chemin.stat().st_size, _sha256(chemin), **autres)
+    return Fichier(role, chemin.name, pages, chemin.stat().st_size, sha256_du_fichier(chemin), **autres)
 
 
 def _nombre_de_fils() -> int:

@@ -9,7 +9,6 @@ here: every rule is in the core (verification, tentatives, numerotation…).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import re
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime, log, url_action,
                                    user_info, user_logged_in)
 
-from .bundle import NOM_ZIP, DossierNonDeposable, construire
+from .bundle import NOM_ZIP, DossierNonDeposable, construire, sha256_du_fichier
 from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier, taille_en_mo
 from .dates import date_longue, heure_fr
 from .dossier import (NATURES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
@@ -48,7 +47,6 @@ __all__ = [
 ]
 
 LIMITES = Limites()
-
 
 
 def choix_departements() -> list[dict[str, str]]:
@@ -279,6 +277,7 @@ def _liste_rassemblee(liste: DAList, il_y_en_a: bool | None = None) -> None:
     liste.gathered = True
     liste.revisit = True
 
+
 class DossierClient(DAObject):
     """Everything the client answers, and the bundle built for the client. Nothing of staff's:
     their work is on the dossier transmis (registre.py), which this session only reads."""
@@ -482,8 +481,8 @@ class DossierClient(DAObject):
             for fichier in (list(fichiers) if isinstance(fichiers, DAFileList) else [fichiers] if fichiers else []):
                 if not isinstance(fichier, DAFile) or not getattr(fichier, "ok", True):
                     continue
-                chemin = _chemin_de_cette_session(fichier)
-                sha = memoire.get(fichier.number) or _sha256_fichier(chemin)
+                chemin = fichier.path()  # its owner was checked above, with every upload
+                sha = memoire.get(fichier.number) or sha256_du_fichier(chemin)
                 memoire[fichier.number] = sha
                 chemins[sha] = chemin
                 refs.append({"nom": nom_de_fichier_sur(getattr(fichier, "filename", None)), "sha256": sha})
@@ -548,34 +547,33 @@ class DossierClient(DAObject):
             return None
         return registre().du_client(_utilisateur(), session_courante())
 
-    def message_de_statut(self) -> str:
-        """What the client is told about the dossier's review (approved, filed with its case number)."""
+    def etat_pour_le_client(self) -> tuple[str, str | None]:
+        """One reading of the register for the download screen: what the client is told about
+        the review (approved, filed with its case number), and the address of the approved
+        bundle (None until staff approve)."""
         transmis = self.dossier_transmis()
         if transmis is None:
-            return message_pour_le_client(EN_COURS, None, [])
-        return message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal)
+            return message_pour_le_client(EN_COURS, None, []), None
+        return (message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal),
+                url_action("telecharger_depot_approuve") if _approuve(transmis) else None)
+
+    def message_de_statut(self) -> str:
+        """What the client is told about the dossier's review."""
+        return self.etat_pour_le_client()[0]
 
     def est_depose(self) -> bool:
         transmis = self.dossier_transmis()
         return transmis is not None and transmis.statut == DEPOSE
 
-    def lien_depot_approuve(self) -> str | None:
-        """The address of the bundle staff approved (or filed), for this client only."""
-        transmis = self.dossier_transmis()
-        if transmis is None or not transmis.approbation or transmis.statut not in (APPROUVE, DEPOSE):
-            return None
-        return url_action("telecharger_depot_approuve")
-
     def ouvrir_depot_approuve(self) -> DAFile | None:
         """The approved bundle's zip as a private file of this session (the registre's copy)."""
         from .registre_serveur import ouvrir_contenu  # noqa: PLC0415 - server side
         transmis = self.dossier_transmis()
-        if transmis is None or not transmis.approbation or transmis.statut not in (APPROUVE, DEPOSE):
+        if not _approuve(transmis):
             return None
         if not hasattr(self, "fichiers_ouverts"):
             self.fichiers_ouverts = {}
         return ouvrir_contenu(transmis.approbation["zip"], "Depot_Telerecours_approuve.zip", self.fichiers_ouverts)
-
 
     # --- resuming from the last version sent (a new session, e.g. after a password reset) ------
 
@@ -638,6 +636,7 @@ class DossierClient(DAObject):
         review. Each file becomes a new private file of this session holding the register's
         bytes (`lire(sha256)`), under the reference's name. A value missing or unreadable is left
         unanswered: the interview asks it again. Every content is read before anything is set."""
+        from .registre_serveur import fichier_prive  # noqa: PLC0415 - server side
         octets: dict[str, bytes] = {}
         for ref in references(donnees):
             sha = ref.get("sha256")
@@ -652,11 +651,7 @@ class DossierClient(DAObject):
             for ref in (refs if isinstance(refs, list) else []):
                 if not isinstance(ref, dict) or ref.get("sha256") not in octets:
                     continue
-                fichier = DAFile(f"{variable}[{len(elements)}]")
-                fichier.initialize(filename=nom_de_fichier_sur(ref.get("nom")))
-                fichier.write(octets[ref["sha256"]], binary=True)
-                fichier.set_attributes(private=True, persistent=False)
-                fichier.commit()
+                fichier = fichier_prive(octets[ref["sha256"]], ref.get("nom"), f"{variable}[{len(elements)}]")
                 self.sha_des_fichiers[fichier.number] = ref["sha256"]
                 elements.append(fichier)
             if not elements:
@@ -758,6 +753,7 @@ class DossierClient(DAObject):
         self.delai_rdv_jours = conclusions.get("delai_rdv_jours")  # optional, None when left empty
         self.lieu_signature = section("signature").get("lieu") or ""
 
+
 def session_du_client(client: "DossierClient") -> bool:
     """The guard of garde_client.yml: True when the signed-in user is the one who started this
     session (recorded on its first request). Anyone else is refused, and the link docassemble
@@ -785,6 +781,11 @@ def _oublier_le_lien(utilisateur: int | None) -> None:
     db.session.commit()
 
 
+def _approuve(transmis) -> bool:
+    """Whether a dossier transmis has a bundle approved by staff (approved, or since filed)."""
+    return transmis is not None and bool(transmis.approbation) and transmis.statut in (APPROUVE, DEPOSE)
+
+
 class FichierEtranger(Exception):
     """A file of the answers that this session may not read."""
 
@@ -807,11 +808,3 @@ def _chemin_de_cette_session(fichier: DAFile) -> str:
         raise FichierEtranger(f"Le fichier « {getattr(fichier, 'filename', numero)} » n'appartient pas à ce "
                               "dossier : déposez-le de nouveau.")
     return fichier.path()
-
-
-def _sha256_fichier(chemin: str) -> str:
-    empreinte_ = hashlib.sha256()
-    with open(chemin, "rb") as flux:
-        for bloc in iter(lambda: flux.read(1 << 20), b""):
-            empreinte_.update(bloc)
-    return empreinte_.hexdigest()

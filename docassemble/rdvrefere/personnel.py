@@ -27,7 +27,6 @@ the approval or of the filing without parsing French.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
@@ -264,10 +263,6 @@ def message_pour_le_client(statut: str, numero_affaire: str | None, journal: Ite
 
 # --- an edited requête ---------------------------------------------------------------------------
 
-def _sha256(chemin: Path) -> str:
-    return hashlib.sha256(chemin.read_bytes()).hexdigest()
-
-
 def _pages(pdf: Path) -> int:
     import pikepdf  # noqa: PLC0415 - only here
     with pikepdf.open(pdf) as document:
@@ -280,6 +275,7 @@ def remplacer_requete(archive: Path, docx: Path, dossier_sortie: Path) -> dict:
     (`requete.pdf_depuis_docx`: DocxIllisible / PdfImpossible with a French message), update the
     manifest's size, pages and sha256 of both, write the zip again; return the new manifest.
     The pièces, their numbers and the inventory are untouched."""
+    from .bundle import sha256_du_fichier  # noqa: PLC0415 - the bundle's own hashing, only here
     from .requete import pdf_depuis_docx  # noqa: PLC0415 - LibreOffice path, only here
 
     archive, docx, dossier_sortie = Path(archive), Path(docx), Path(dossier_sortie)
@@ -300,7 +296,7 @@ def remplacer_requete(archive: Path, docx: Path, dossier_sortie: Path) -> dict:
     shutil.copyfile(docx, cible_docx)
     nouveau_pdf.replace(cible_pdf)
     for role, chemin in (("requete", cible_pdf), ("requete_docx", cible_docx)):
-        par_role[role].update(octets=chemin.stat().st_size, sha256=_sha256(chemin),
+        par_role[role].update(octets=chemin.stat().st_size, sha256=sha256_du_fichier(chemin),
                               pages=_pages(chemin) if chemin.suffix == ".pdf" else None)
     manifeste["requete_modifiee_le"] = dt.datetime.now().isoformat(timespec="seconds")
     (dossier_sortie / "manifest.json").write_text(json.dumps(manifeste, ensure_ascii=False, indent=2), encoding="utf-8")

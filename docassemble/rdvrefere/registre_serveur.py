@@ -19,7 +19,7 @@ from docassemble.base.util import DAFile, get_config
 from .registre import Registre
 from .transmission import nom_de_fichier_sur
 
-__all__ = ["registre", "session_courante", "restriction_des_variables_active", "ouvrir_contenu"]
+__all__ = ["registre", "session_courante", "restriction_des_variables_active", "ouvrir_contenu", "fichier_prive"]
 
 _verrou = threading.Lock()
 _registres: dict[str, Registre] = {}
@@ -57,13 +57,19 @@ def ouvrir_contenu(sha: str, nom: str, deja_ouverts: dict) -> DAFile:
     """A private DAFile of the current session holding the register's content `sha`, named
     `nom`; `deja_ouverts` (a dict kept in the session) avoids copying the same file twice."""
     cle = f"{sha}/{nom}"
-    if cle in deja_ouverts:
-        return deja_ouverts[cle]
-    fichier = DAFile()
-    fichier.set_random_instance_name()
+    if cle not in deja_ouverts:
+        deja_ouverts[cle] = fichier_prive(registre().contenu(sha), nom)
+    return deja_ouverts[cle]
+
+
+def fichier_prive(octets: bytes, nom: object, variable: str | None = None) -> DAFile:
+    """A new private file of the current session holding `octets`, named `nom` (made safe);
+    `variable`: its name in the interview, when it is an answer."""
+    fichier = DAFile(variable) if variable else DAFile()
+    if not variable:
+        fichier.set_random_instance_name()
     fichier.initialize(filename=nom_de_fichier_sur(nom))
-    fichier.write(registre().contenu(sha), binary=True)
+    fichier.write(octets, binary=True)
     fichier.set_attributes(private=True, persistent=False)
     fichier.commit()
-    deja_ouverts[cle] = fichier
     return fichier

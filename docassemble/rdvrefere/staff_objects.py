@@ -21,6 +21,7 @@ typed.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import socket
@@ -159,7 +160,7 @@ class Fiche:
         self.depot_a_jour = transmis.depot_a_jour
         self.requete_modifiee = bool(self.depot.get("requete_modifiee"))
         self.chantier: Chantier = ouvrir_chantier(registre(), transmis)
-        donnees = transmis.donnees()
+        donnees = self.chantier.donnees  # the corrections applied once (files as paths, unused here)
         self.resume = resumer(donnees, session=str(transmis.id), statut=transmis.statut, journal=transmis.journal,
                               modifie_le=transmis.modifie_le)
         self.problemes = self.chantier.problemes(limites=LIMITES)
@@ -228,7 +229,7 @@ class Fiche:
         return " ".join(morceaux) or "—"
 
     def identite(self, piece) -> str:
-        return identite_de_piece((self.chantier.sha_de(f) or "?" for f in piece.fichiers), piece.categorie)
+        return _identite(self.chantier, piece)
 
     def _tableau_des_pieces(self) -> str:
         if not self.pieces:
@@ -328,12 +329,18 @@ def probleme_de_numero(texte: object) -> str | None:
 
 # --- pièces ------------------------------------------------------------------------------------
 
-def _piece(fiche_ou_id, identite: str):
-    fiche = fiche_ou_id if isinstance(fiche_ou_id, Fiche) else Fiche(fiche_ou_id)
-    piece = next((p for p in fiche.pieces if fiche.identite(p) == identite), None)
+def _identite(chantier: Chantier, piece) -> str:
+    """A pièce's identity (transmission.identite_de_piece) from its files on the chantier."""
+    return identite_de_piece((chantier.sha_de(f) or "?" for f in piece.fichiers), piece.categorie)
+
+
+def _piece(identifiant: object, identite: str):
+    """The dossier's chantier and the pièce of that identity (numbering only: no file check)."""
+    chantier = ouvrir_chantier(registre(), _charger(identifiant))
+    piece = next((p for p in chantier.pieces() if _identite(chantier, p) == identite), None)
     if piece is None:
         raise ActionRefusee("Pièce introuvable : le dossier a changé entre-temps, rechargez la page.")
-    return fiche, piece
+    return chantier, piece
 
 
 def libelle_actuel(identifiant: object, identite: str) -> str:
@@ -484,9 +491,7 @@ def regenerer(identifiant: object, version: object, qui: str) -> list[str]:
         sortie = Path(dossier_temporaire) / "depot"
         try:
             manifeste = chantier.construire(sortie, limites=LIMITES)
-        except DossierInvalide as exc:
-            return [str(p) for p in exc.problemes]
-        except _bundle.DossierNonDeposable as exc:
+        except (DossierInvalide, _bundle.DossierNonDeposable) as exc:
             return [str(p) for p in exc.problemes]
         except Exception as exc:  # noqa: BLE001 - staff get a sentence, the log the details
             log(f"rdvrefere: regeneration failed: {exc!r}")
@@ -521,7 +526,6 @@ def avis_de_regeneration(resultat: object) -> str:
 
 
 def _maintenant() -> str:
-    import datetime as dt  # noqa: PLC0415
     return dt.datetime.now().isoformat(timespec="seconds")
 
 
@@ -558,6 +562,9 @@ def changer_statut(identifiant: object, version: object, nouveau: str, numero_af
     personnel.transition; the approval binds to the version shown and the bundle's sha256)."""
     if nouveau not in (APPROUVE, PRET_A_RELIRE, DEPOSE):
         raise ActionRefusee("Statut inconnu.")
-    fiche = Fiche(identifiant)
-    registre().changer_statut(fiche.id, _identifiant(version), auteur(), nouveau,
-                              erreurs_bloquantes=len(fiche.erreurs), numero_affaire=numero_affaire)
+    transmis = _charger(identifiant)
+    # blocking errors only matter to an approval (personnel.transition): the files are checked then
+    bloquantes = (len(erreurs(ouvrir_chantier(registre(), transmis).problemes(limites=LIMITES)))
+                  if nouveau == APPROUVE else 0)
+    registre().changer_statut(transmis.id, _identifiant(version), auteur(), nouveau,
+                              erreurs_bloquantes=bloquantes, numero_affaire=numero_affaire)
