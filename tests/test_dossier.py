@@ -83,7 +83,7 @@ def test_every_problem_is_reported_at_once_with_its_path(tmp_path):
 
 
 @pytest.mark.parametrize("code, message", [
-    ("975", "Saint-Pierre-et-Miquelon (975) n'est pas couvert"),
+    ("986", "Wallis-et-Futuna (986) n'est pas couvert : le séjour des étrangers n'y relève pas du code"),
     ("20", "indiquez 2A (Corse-du-Sud) ou 2B"),
     ("99", "« 99 » n'est pas un code de département connu"),
 ])
