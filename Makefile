@@ -9,11 +9,13 @@ BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell if PYENV_VERSION=3.12.1 python3.12 --version >/dev/null 2>&1; then echo "PYENV_VERSION=3.12.1 python3.12"; else echo python3.12; fi)
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' docassemble/rdvrefere/__init__.py)
 WHEEL := dist/docassemble_rdvrefere-$(VERSION)-py3-none-any.whl
-SOURCES := $(shell find docassemble interviews templates static -type f -not -name '*.pyc' -not -path '*/__pycache__/*') setup.py pyproject.toml README.md
+SOURCES := $(shell find docassemble interviews templates static sources -type f -not -name '*.pyc' -not -path '*/__pycache__/*') setup.py pyproject.toml README.md
 
-.PHONY: setup system venv wheel test test-fast lint bench serve up down clean
+AXE := tests/node_modules/axe-core/axe.min.js
 
-setup: system venv wheel
+.PHONY: setup system venv wheel axe test test-fast lint bench serve up down clean
+
+setup: system venv wheel axe
 
 system:
 	bash scripts/install-system.sh
@@ -33,9 +35,17 @@ $(WHEEL): $(SOURCES)
 	rm -rf build dist
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist . >/dev/null
 
+# axe-core (npm), injected by the browser tests into every screen (tests/accessibilite.py)
+axe: $(AXE)
+
+$(AXE): tests/package.json
+	npm install --prefix tests --no-save --no-package-lock --no-audit --no-fund >/dev/null
+	test -s $@ && touch $@
+
 lint: setup
-	# W604/W605: false « file not found » with this layout; W510: yes/no screens are two real buttons
-	$(BIN)/docassemble-lsp check --ignore-codes W604,W605,W510 interviews/
+	# W604/W605: false « file not found » with this layout; W510: yes/no screens are two real buttons;
+	# E122: `accept:` is a Python expression in docassemble (the core's ACCEPT_TELEVERSEMENT), not only a literal
+	$(BIN)/docassemble-lsp check --ignore-codes W604,W605,W510,E122 interviews/
 
 test: setup lint
 	$(BIN)/pytest

@@ -1,4 +1,4 @@
-"""Packaging: top-level interviews/ and templates/ become the package's data folders,
+"""Packaging: top-level interviews/, templates/, static/ and sources/ become the package's data folders,
 as docassemble expects them (docassemble.rdvrefere:data/questions/…, data/templates/…)."""
 import re
 from pathlib import Path
@@ -21,18 +21,21 @@ setup(
         "docassemble.rdvrefere.data.questions",
         "docassemble.rdvrefere.data.templates",
         "docassemble.rdvrefere.data.static",
+        "docassemble.rdvrefere.data.sources",
     ],
     package_dir={
         "docassemble.rdvrefere": "docassemble/rdvrefere",
         "docassemble.rdvrefere.data.questions": "interviews",
         "docassemble.rdvrefere.data.templates": "templates",
         "docassemble.rdvrefere.data.static": "static",
+        "docassemble.rdvrefere.data.sources": "sources",
     },
     package_data={
         "docassemble.rdvrefere": ["*.csv"],
         "docassemble.rdvrefere.data.questions": ["*.yml"],
         "docassemble.rdvrefere.data.templates": ["*.docx"],
-        "docassemble.rdvrefere.data.static": ["*.css"],
+        "docassemble.rdvrefere.data.static": ["*.css", "*.js"],
+        "docassemble.rdvrefere.data.sources": ["*.yml"],
     },
     install_requires=[
         "pydantic>=2.5",

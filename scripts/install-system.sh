@@ -28,3 +28,10 @@ if ! locale -a 2>/dev/null | grep -qi '^en_US.utf8$'; then
   grep -q '^en_US.UTF-8 UTF-8' /etc/locale.gen || echo 'en_US.UTF-8 UTF-8' >> /etc/locale.gen
   locale-gen >/dev/null
 fi
+# npm, for axe-core in the browser tests (make axe): Debian's nodejs has no npm of its own;
+# a nodejs that brings npm (as NodeSource's does) is kept as it is
+if ! command -v npm >/dev/null; then
+  echo "Installing Debian packages: nodejs npm"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi

@@ -179,9 +179,11 @@ default interview: $default_interview
 # French for every page (sign-in, list of sessions); the interview also sets it itself.
 language: fr
 locale: en_US.utf8
-# French button and system words
+# French button and system words: docassemble's, then the package's (registration, sign-in,
+# password reset, list of sessions, screen-reader labels...; a later file wins)
 words:
   - docassemble.base:data/sources/fr-words.yml
+  - docassemble.rdvrefere:data/sources/fr-words.yml
 timezone: Europe/Paris
 country: FR
 server administrator email: admin@example.com
@@ -216,6 +218,11 @@ restrict input variables: True
 # Uploads up to the portal's size: a pièce may weigh 30 Mo and a form may carry several files
 # (docassemble's default, 16 MiB, refused a 19 Mo scan before sending; issue 10).
 maximum content length: 104857600
+# docassemble re-encodes every uploaded JPEG with ImageMagick (and GIF into PNG) before the
+# interview sees it: a truncated JPEG comes out « repaired » with grey, so the engine would check
+# the repaired copy. Without ImageMagick docassemble keeps the file exactly as the client sent
+# it; the engine converts, rotates (EXIF) and checks it itself (issue 10).
+imagemagick: null
 # No permissions: block: staff state lives in the package's own tables (registre.py), so
 # staff never list client sessions (no interview_list(user_id='all')) and the privilege
 # rdvrefere_personnel needs no extra permission; client sessions stay private (encrypted).

@@ -12,9 +12,16 @@ from server import expect_question
 CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer mon dossier)$")
 
 
+# Checks run on every screen once `question` has seen it, each called as f(page, texte): the
+# browser tests add axe-core (tests/accessibilite.py); the benchmark adds nothing.
+A_CHAQUE_ECRAN: list = []
+
+
 def question(page, texte):
     """Wait for the screen whose title holds `texte` (docassemble prints apostrophes as ’)."""
     expect_question(page, texte.replace("'", "’") if isinstance(texte, str) else texte)
+    for verification in A_CHAQUE_ECRAN:
+        verification(page, texte if isinstance(texte, str) else texte.pattern)
 
 
 def continuer(page):
@@ -53,11 +60,17 @@ def choisir(page, libelle):
 def identite(page, serveur, nom: str, prenoms: str):
     """From a new session to the identity screen answered (département 93, renewal, a woman)."""
     page.goto(serveur.interview_url("rdvrefere.yml"))
+    question(page, "Bienvenue")  # acknowledged before any question (issue 14 point 2)
+    page.wait_for_load_state("networkidle")
+    page.locator("#daform button[type=submit]").filter(has_text="ai compris, commencer").first.click()
     question(page, "Où habitez-vous ?")
     page.locator("select").select_option("93")
     continuer(page)
     question(page, "Avez-vous reçu une décision de la préfecture ?")
     oui_non(page, False)
+    question(page, "Est-ce que l'une de ces situations vous concerne ?")
+    page.get_by_text("Aucune de ces situations", exact=True).click()
+    continuer(page)
     question(page, "Que demandez-vous à la préfecture ?")
     choisir(page, "Le renouvellement de mon titre de séjour")
     question(page, "Qui êtes-vous ?")
@@ -85,10 +98,12 @@ def jusqua_tentatives(page):
     continuer(page)
     question(page, "Qu'est-ce qui vous empêche d'avoir un rendez-vous ?")
     choisir(page, "Le site ne propose jamais de créneau libre")
+    question(page, "Votre titre se demande-t-il sur le site de l'ANEF ?")
+    page.get_by_role("button", name="Non, il faut un rendez-vous à la préfecture").click()
     question(page, "Sur quel site avez-vous essayé ?")
     assert "Seine-Saint-Denis" in champ(page, "Nom ou adresse du site").input_value()
     continuer(page)
-    question(page, "Vos tentatives de prise de rendez-vous")
+    question(page, "Vos essais pour avoir un rendez-vous")
     continuer(page)
 
 

@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 import requests
 
+import accessibilite
 import fichiers
 import parcours_navigateur as nav
 from server import expect_question
@@ -39,6 +40,15 @@ def telephone(navigateur, request):
         (REPO / "out" / "screenshots").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(REPO / "out" / "screenshots" / f"{request.node.name}.png"), full_page=True)
     contexte.close()
+
+
+@pytest.fixture(autouse=True)
+def axe_a_chaque_ecran():
+    """axe-core on every screen of the walk: no serious or critical violation (tests/accessibilite.py)."""
+    accessibilite.axe_disponible()
+    nav.A_CHAQUE_ECRAN.append(accessibilite.verifier)
+    yield
+    nav.A_CHAQUE_ECRAN.remove(accessibilite.verifier)
 
 
 def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, navigateur, telephone, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 __all__ = [
     "GENRES_ACCEPTES", "GENRES_IMAGE", "GENRES_TEXTE", "EXTENSIONS", "EXTENSION_USUELLE", "CONSEILS", "Detection",
+    "TYPES_MIME", "ACCEPT_TELEVERSEMENT", "FORMATS_ACCEPTES",
     "detecter", "categorie", "description", "pages_declarees",
 ]
 
@@ -27,6 +28,28 @@ EXTENSIONS = {
     ".heic": "heif", ".heif": "heif", ".hif": "heif",
     ".docx": "docx", ".odt": "odt", ".rtf": "rtf", ".doc": "doc",
 }
+
+# MIME types that browsers give the files of each accepted genre.
+TYPES_MIME = {
+    "pdf": ("application/pdf",),
+    "jpeg": ("image/jpeg",), "png": ("image/png",), "webp": ("image/webp",), "gif": ("image/gif",),
+    "tiff": ("image/tiff",),
+    "heif": ("image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",),
+    "odt": ("application/vnd.oasis.opendocument.text",),
+    "rtf": ("application/rtf", "text/rtf"),
+    "doc": ("application/msword",),
+}
+
+# The `accept` list of every upload field: each extension of an accepted genre (for the file
+# picker) and each MIME type (docassemble's check in the browser compares MIME types only).
+ACCEPT_TELEVERSEMENT = ",".join(
+    [ext for ext, genre in EXTENSIONS.items() if genre in GENRES_ACCEPTES]
+    + [mime for genre in sorted(GENRES_ACCEPTES) for mime in TYPES_MIME[genre]])
+
+# The same list, for the client, beside the upload fields.
+FORMATS_ACCEPTES = ("PDF, photo ou capture d'écran (JPEG, HEIC, PNG, WebP, GIF, TIFF), "
+                    "document Word (.docx, .doc), OpenDocument (.odt) ou RTF")
 
 # The extension to suggest when a file's name does not match its content.
 EXTENSION_USUELLE = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "webp": ".webp", "gif": ".gif",
