@@ -300,6 +300,9 @@ def requete() -> object:
     _paragraphe(d, "{{ qualite_requerant }}", "Qualite")
     _paragraphe(d, "CONTRE :", "EtiquettePartie")
     _paragraphe(d, "{{ contre }}", "Partie")
+    _paragraphe(d, "{%p if adresse_defendeur %}")      # the préfecture's address, only when sourced
+    _paragraphe(d, "{{ adresse_defendeur }}", "Partie")
+    _paragraphe(d, "{%p endif %}")
     _paragraphe(d, "{{ qualite_defendeur }}", "Qualite")
     _paragraphe(d, "{{ objet }}")
 

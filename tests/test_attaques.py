@@ -210,7 +210,7 @@ class ParcoursHostile(Parcours):
             "client.plateforme": {"client.plateforme": H["plateforme"]},
             "autres_pieces": [(H["piece_libelle"], "contrat.pdf")],
             "client.delai_jours": {"client.delai_jours": 15, "client.delai_rdv_jours": None,
-                                   "client.astreinte_euros": 100, "client.frais_l761_1_euros": 0,
+                                   "client.astreinte_euros": 100, "client.frais_copies": 0,
                                    "client.lieu_signature": H["lieu_signature"]},
         })
 
@@ -327,8 +327,9 @@ def test_un_texte_hostile_est_garde_tel_quel_et_jamais_evalue(tmp_path):
         assert nom.isascii() and "/" not in nom and not nom.startswith("."), nom
     for nom in pieces:
         assert re.fullmatch(r"\d{2}_[A-Za-z0-9_-]+\.pdf", nom), nom
-    assert pieces[-2].startswith("07_Justificatifhostile_7_7_7_7_if_True_X_endif_script_"), pieces
-    assert pieces[-1].startswith("08_Piecehostile_7_7_if_True_X_endif_script_window_P_1_"), pieces
+    # (the other pièce's hostile label names a « passeport »: classified as identity, it comes early)
+    assert any(re.fullmatch(r"\d{2}_Justificatifhostile_7_7_7_7_if_True_X_endif_script_.*", n) for n in pieces), pieces
+    assert any(re.fullmatch(r"\d{2}_Piecehostile_7_7_if_True_X_endif_script_window_P_1_.*", n) for n in pieces), pieces
 
     # the client's other screens that quote the texts (the tables of the review)
     for action, cles in (("client.tentatives.revisit", ("constat1", "constat2", "constat3")),

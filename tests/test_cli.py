@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -34,9 +35,10 @@ def test_tribunal_prints_authority_and_court_as_json():
     resultat = lancer("tribunal", "75")
     assert resultat.returncode == 0
     assert json.loads(resultat.stdout) == {"code": "75", "departement": "Paris", "autorite": "préfet de police",
-                                           "tribunal": "Tribunal administratif de Paris"}
+                                           "tribunal": "Tribunal administratif de Paris",
+                                           "adresse": "1 bis rue de Lutèce, 75004 Paris"}
     inconnu = lancer("tribunal", "988")
-    assert inconnu.returncode == 1 and "Nouvelle-Calédonie" in inconnu.stderr
+    assert inconnu.returncode == 1 and "La Nouvelle-Calédonie (988) n'est pas couverte" in inconnu.stderr
 
 
 def test_check_exit_codes(tmp_path):
@@ -191,7 +193,8 @@ def test_a_piece_over_the_size_limit_is_refused_by_name(tmp_path):
     dossier = ecrire(tmp_path, donnees(tmp_path))
     resultat = lancer("build", dossier, "--out", tmp_path / "depot", "--date", AUJOURD_HUI, "--taille-max-mo", "0.001")
     assert resultat.returncode == 1
-    assert "pièce n° 1" in resultat.stdout and "Mo" in resultat.stdout
+    assert "pièce n° 1" in resultat.stdout
+    assert re.search(r"pèse \d+(,\d+)? (Ko|Mo) en PDF", resultat.stdout), resultat.stdout  # small sizes in Ko
     assert not (tmp_path / "depot").exists()
 
 

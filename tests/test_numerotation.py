@@ -6,7 +6,7 @@ import pytest
 
 from docassemble.rdvrefere.dossier import dossier_depuis_donnees
 from docassemble.rdvrefere.numerotation import LONGUEUR_MAX_NOM, libelle_ascii, nom_de_fichier, numeroter, piece_de
-from dossiers import donnees
+from dossiers import donnees, pdf
 
 
 @pytest.fixture
@@ -62,12 +62,26 @@ def test_without_demarche_the_first_attempts_prove_the_absence_of_decision(tmp_p
     assert [p.categorie for p in pieces][1:3] == ["identite", "sejour"]
 
 
+def test_a_piece_without_categorie_is_numbered_from_its_label(tmp_path):
+    # issue 9, point 9: no more silent « autre » at the end for a passport or an invoice
+    pdf(tmp_path / "facture.pdf", ("Facture",))
+    data = donnees(tmp_path, pieces=[{"libelle": "Quittance de loyer", "fichiers": ["facture.pdf"]},
+                                     {"libelle": "Attestation de l'employeur", "fichiers": ["contrat.pdf"]},
+                                     {"libelle": "Récépissé", "categorie": "autre", "fichiers": ["titre.pdf"]},
+                                     {"libelle": "Passeport", "fichiers": ["passeport.pdf"]}])
+    pieces = numeroter(dossier_depuis_donnees(data, tmp_path))
+    assert [(p.categorie, p.libelle) for p in pieces[1:4]] == [
+        ("identite", "Passeport"), ("sejour", "Récépissé"), ("domicile", "Quittance de loyer")]
+    assert (pieces[-1].categorie, pieces[-1].libelle) == ("autre", "Attestation de l'employeur")
+
+
 def test_reordering_renumbers_everything(dossier):
     dossier.pieces.reverse()
     dossier.pieces[0].categorie = "identite"
     dossier.pieces[1].categorie = "autre"
+    dossier.pieces[1].libelle = "Lettre de soutien"  # « autre » and a label that names no catégorie: last
     pieces = numeroter(dossier)
-    assert pieces[1].libelle == "Titre de séjour" and pieces[-1].libelle == "Passeport"
+    assert pieces[1].libelle == "Titre de séjour" and pieces[-1].libelle == "Lettre de soutien"
     assert pieces[-1].nom_fichier.startswith(f"{len(pieces):02d}_")
 
 

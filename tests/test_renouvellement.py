@@ -91,7 +91,7 @@ def test_renouvellement_tardif_la_requete_dit_les_dates_et_cite_le_motif(tmp_pat
     assert ("la requérante n'a entrepris ses démarches en vue de ce renouvellement qu'à compter du 28 septembre "
             "2026, après l'expiration de son titre, le 15 juin 2026.") in texte.lower()
     assert "Depuis lors, faute de rendez-vous, elle n'a pas pu déposer sa demande de renouvellement" in texte
-    assert "selon ses propres termes" not in texte        # no reason given: none invented
+    assert "s'en explique ainsi" not in texte        # no reason given: none invented
 
     data["demande"]["motif_retard"] = MOTIF
     texte = texte_requete(tmp_path, data)
@@ -106,7 +106,7 @@ def test_renouvellement_dans_les_delais_garde_la_phrase(tmp_path):
                                       "date_expiration": "2026-10-10", "motif_retard": "sans objet"})
     texte = texte_requete(tmp_path, data)
     assert f"Faute de rendez-vous, la requérante {FAUSSE_PHRASE}" in texte
-    assert "qu'à compter du" not in texte and "selon ses propres termes" not in texte
+    assert "qu'à compter du" not in texte and "s'en explique ainsi" not in texte
 
 
 def test_anef_apres_le_soixantieme_jour_ne_dit_pas_la_phrase(tmp_path):
@@ -196,6 +196,7 @@ def test_le_motif_revient_quand_la_session_reprend_le_dossier_envoye(tmp_path):
     octets = {sha: Path(chemin).read_bytes() for sha, chemin in chemins.items()}
 
     b = da.start("rdvrefere.yml", user={"email": "client96@example.org", "theid": 96})
+    b.answer()  # the welcome screen, acknowledged before anything else (issue 14 point 2)
     b.user_dict["_lire_test"] = octets.__getitem__
     b.run("client.reprendre_depuis(" + repr(donnees) + ", _lire_test)\ndel _lire_test")
     assert b.eval("client.donnees_transmises()")[0] == donnees

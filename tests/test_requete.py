@@ -437,11 +437,13 @@ def test_premiere_demande_cite_les_circonstances_avec_leurs_pieces(tmp_path):
     dossier, pieces, chemin, texte = rendre(tmp_path, data)
     promesse = piece_de(pieces, "urgence.circonstances[1]")
     assert "Tel est le cas en l'espèce : la requérante fait valoir les circonstances suivantes :" in texte
-    assert f"Promesse d'embauche valable jusqu'au 30 novembre 2026 ({promesse.reference})." in lignes_docx(chemin)
-    assert "Mon fils est scolarisé en CM2." in lignes_docx(chemin)
+    # free text is the applicant's own words: quoted, never the requête's voice (issue 9 point 15)
+    assert (f"La requérante fait valoir, selon ses propres termes : « Promesse d'embauche valable jusqu'au 30 novembre "
+            f"2026 » ({promesse.reference}).") in lignes_docx(chemin)
+    assert "La requérante fait valoir, selon ses propres termes : « Mon fils est scolarisé en CM2 »." in lignes_docx(chemin)
     assert "La condition d'urgence est, par suite, remplie." in texte
     document = Document(chemin)
-    assert {p.style.name for p in document.paragraphs if p.text.startswith("Promesse d'embauche")} == {"Tiret"}
+    assert {p.style.name for p in document.paragraphs if "selon ses propres termes" in p.text} == {"Tiret"}
 
 
 def test_premiere_demande_sans_circonstance_avertit(tmp_path):
@@ -485,7 +487,8 @@ def test_sans_oqtf_la_requete_le_dit(tmp_path):
 
 def test_conclusions_completes(tmp_path):
     data = donnees(tmp_path, conclusions={"delai_jours": 8, "delai_rdv_jours": 30, "astreinte_euros": 150,
-                                          "aide_juridictionnelle_provisoire": True, "frais_l761_1_euros": 1500})
+                                          "aide_juridictionnelle_provisoire": True, "frais_l761_1_euros": 1500,
+                                          "frais": [{"nature": "deplacement", "montant_euros": 20}]})
     dossier, _, chemin, texte = rendre(tmp_path, data)
     conclusions = section(texte, "PAR CES MOTIFS", "Fait à")
     assert ("de l'admettre à titre provisoire au bénéfice de l'aide juridictionnelle, en application de l'article 20 "
@@ -495,8 +498,12 @@ def test_conclusions_completes(tmp_path):
             "dépôt de sa demande de renouvellement de titre de séjour (carte de séjour « salarié »), dans un délai de "
             "8 jours à compter de la notification de l'ordonnance à intervenir, ce rendez-vous devant avoir lieu dans "
             "un délai de 30 jours à compter de la même notification ;") in conclusions
-    assert "d'assortir cette injonction d'une astreinte de 150 euros par jour de retard ;" in conclusions
-    assert "la somme de 1 500 euros au titre de l'article L. 761-1 du code de justice administrative." in conclusions
+    assert ("d'assortir cette injonction d'une astreinte de 150 euros par jour de retard, en application des articles "
+            "L. 911-1 et L. 911-3 du code de justice administrative ;") in conclusions
+    # issue 9 point 12: the sum asked rests on the costs stated (1 500 € asked, 20 € stated: warned)
+    assert ("la somme de 1 500 euros au titre de l'article L. 761-1 du code de justice administrative, correspondant "
+            "aux frais exposés par la requérante, qui n'est pas représentée par un avocat (frais de déplacement : "
+            "20 euros).") in conclusions
     # issue 9: the maximum time of the appointment itself rests on CE 435594, quoted where it is asked
     utilite = section(texte, "D. Sur l'utilité de la mesure demandée", "E. Sur l'absence")
     assert ("Le juge des référés peut en outre, « si la situation de l'étranger le justifie, […] préciser le délai "
@@ -556,7 +563,7 @@ def test_references_aux_pieces_viennent_de_numeroter(tmp_path):
     tentatives = sorted({par_source[f"tentatives[{i}]"].numero for i in range(1, 5)})
     assert f"(pièces n° {', '.join(map(str, tentatives[:-1]))} et {tentatives[-1]})" in texte
     circonstance = par_source["urgence.circonstances[1]"]
-    assert f"Mon titre expire bientôt ({circonstance.reference})." in texte
+    assert f"selon ses propres termes : « Mon titre expire bientôt » ({circonstance.reference})." in texte
     assert numeros_cites(texte) == {p.numero for p in pieces}  # every pièce is cited somewhere
     assert [l for l in lignes_docx(chemin) if l.startswith("Pièce n° ")] == [f"Pièce n° {p.numero} : {p.libelle}" for p in pieces]
 

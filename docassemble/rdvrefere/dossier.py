@@ -20,14 +20,16 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      StringConstraints, ValidationError, ValidationInfo)
+                      StringConstraints, ValidationError, ValidationInfo, model_validator)
 from pydantic_core import PydanticCustomError
 
+from .dates import date_longue
 from .juridictions import JuridictionInconnue, juridiction, normaliser_code
 from .problemes import Probleme
 
 __all__ = [
-    "Dossier", "Requerant", "Demande", "Blocage", "Tentative", "Demarche", "Circonstance", "Urgence",
+    "Dossier", "Requerant", "Demande", "Blocage", "Tentative", "Demarche", "Circonstance", "Urgence", "Oqtf",
+    "Frais", "NATURES_CIRCONSTANCE", "NATURES_FRAIS", "ISSUES_OQTF", "resume_de_circonstance",
     "AutrePiece", "Conclusions", "Signature", "DossierIllisible", "DossierInvalide",
     "lire_dossier", "dossier_depuis_donnees", "lire_yaml",
     "NATURES_DEMARCHE", "TYPES_BLOCAGE", "CATEGORIES_PIECE",
@@ -236,22 +238,143 @@ class Demarche(_Modele):
     fichiers: list[Fichier] = []
 
 
-class Circonstance(_Modele):
-    """A fact that makes the appointment urgent (CE 9 juin 2022 n° 453391), with its evidence."""
+# What makes the appointment urgent, as structured choices (issue 9, point 15): the requête composes
+# its own third-person sentences from them (redaction.py); the applicant's own words (`texte`) are
+# only ever quoted. The last three are the new facts an unexecuted OQTF calls for (CE 453391).
+NATURES_CIRCONSTANCE = {
+    "emploi": "emploi ou promesse d'embauche menacé",
+    "droits_sociaux": "perte de droits sociaux (CAF, allocations, sécurité sociale)",
+    "sante": "santé (soins de la personne ou d'un proche)",
+    "scolarite": "scolarité des enfants",
+    "famille": "famille en France (conjoint, enfants)",
+    "etudes": "études ou examen",
+    "limite_date": "limite d'âge ou date limite",
+    "fin_document": "fin d'un visa, d'un récépissé ou d'une attestation",
+    "enfant_francais": "enfant de nationalité française",
+    "mariage_pacs": "mariage ou PACS",
+    "residence": "résidence ancienne en France",
+    "autre": "autre circonstance",
+}
+EMPLOIS = {"promesse_embauche": "promesse d'embauche", "contrat": "contrat de travail"}
+PERSONNES = {"requerant": "la personne elle-même", "conjoint": "conjoint", "enfant": "enfant", "parent": "parent"}
+DOCUMENTS = {"visa": "visa", "recepisse": "récépissé", "attestation": "attestation de prolongation d'instruction",
+             "autorisation_provisoire": "autorisation provisoire de séjour"}
+CONJOINTS = {"francais": "de nationalité française", "resident": "en situation régulière"}
+ISSUES_OQTF = {"non_contestee": "non contestée", "rejete": "recours rejeté", "pendant": "recours en cours",
+               "annulee": "annulée par le tribunal"}
 
-    texte: Texte
+
+class Circonstance(_Modele):
+    """A fact that makes the appointment urgent (CE 9 juin 2022 n° 453391), with its evidence.
+
+    `nature` absent: an older dossier's free text, quoted as the applicant's words. The detail
+    fields that apply depend on `nature` (README « Le dossier »)."""
+
+    nature: Literal[tuple(NATURES_CIRCONSTANCE)] | None = None  # type: ignore[valid-type]
+    texte: Texte | None = None           # the applicant's own words: only ever quoted
     libelle: Texte | None = None
     fichiers: list[Fichier] = []
+    date: Date | None = None             # the date that makes it concrete (end of contract, exam, expiry…)
+    organisme: Texte | None = None       # employer, CAF/CPAM, school, hospital, university
+    montant_euros: Euros | None = None   # salary or benefits, per month
+    emploi: Literal["promesse_embauche", "contrat"] | None = None
+    personne: Literal["requerant", "conjoint", "enfant", "parent"] | None = None
+    document: Literal["visa", "recepisse", "attestation", "autorisation_provisoire"] | None = None
+    conjoint: Literal["francais", "resident"] | None = None
+    union: Literal["mariage", "pacs"] | None = None
+    nombre_enfants: Annotated[int, Field(ge=1, le=20)] | None = None
+    fait_nouveau: OuiNon = False         # arose after the OQTF (urgence.oqtf.date)
+
+    @model_validator(mode="after")
+    def _texte_ou_nature(self) -> "Circonstance":
+        if self.nature in (None, "autre") and not self.texte:
+            raise PydanticCustomError("circonstance_fr", "décrivez la circonstance (champ « texte ») ou choisissez "
+                                                         "sa nature")
+        if self.libelle is None and self.nature not in (None, "autre"):
+            # the pièce's label (numerotation.py): the nature, never the applicant's words
+            self.libelle = "Justificatif : " + NATURES_CIRCONSTANCE[self.nature]
+        return self
+
+
+_UNIONS = {"mariage": "mariage", "pacs": "PACS"}
+
+
+def resume_de_circonstance(circonstance: "Circonstance | dict", natures: dict[str, str] | None = None) -> str:
+    """One plain line for a circonstance, shared by the client's table and the staff screens: the
+    nature's label (`natures`, by default `NATURES_CIRCONSTANCE`), its details (date, organisme,
+    montant…), then the applicant's own words between quotation marks. Takes a Circonstance or its
+    data (a dict, as transmitted: dates as text). The result contains client text: every screen
+    shows it escaped (`texte_sur`, `html_sur`), never as a template."""
+    d = circonstance.model_dump() if isinstance(circonstance, BaseModel) else dict(circonstance or {})
+    natures = NATURES_CIRCONSTANCE if natures is None else natures
+    nature = d.get("nature")
+    titre = natures.get(nature, str(nature)) if isinstance(nature, str) and nature else ""
+    details = []
+    for champ, libelles in (("emploi", EMPLOIS), ("personne", PERSONNES), ("document", DOCUMENTS),
+                            ("union", _UNIONS)):
+        if d.get(champ):
+            details.append(libelles.get(d[champ], str(d[champ])))
+    if d.get("conjoint"):
+        details.append("conjoint " + CONJOINTS.get(d["conjoint"], str(d["conjoint"])))
+    if d.get("nombre_enfants"):
+        n = d["nombre_enfants"]
+        details.append(f"{n} enfant" if str(n) == "1" else f"{n} enfants")
+    if d.get("organisme"):
+        details.append(str(d["organisme"]).strip())
+    if d.get("montant_euros"):
+        details.append(_montant_texte(d["montant_euros"]) + " par mois")
+    if d.get("date"):
+        details.append("date : " + _date_texte(d["date"]))
+    if d.get("fait_nouveau") is True:
+        details.append("survenu après l'OQTF")
+    texte = str(d.get("texte") or "").strip()
+    morceaux = [titre, ", ".join(details), f"«\u00a0{texte}\u00a0»" if texte else ""]
+    return " — ".join(m for m in morceaux if m) or "—"
+
+
+def _date_texte(valeur: object) -> str:
+    """« 15 décembre 2026 » from a date or its transmitted text; anything else as it is."""
+    if isinstance(valeur, dt.datetime):
+        valeur = valeur.date()
+    if isinstance(valeur, str):
+        try:
+            valeur = dt.date.fromisoformat(valeur.strip())
+        except ValueError:
+            return valeur
+    return date_longue(valeur) if isinstance(valeur, dt.date) else str(valeur)
+
+
+def _montant_texte(valeur: object) -> str:
+    """« 1 500 € » (thin no-break space between thousands); anything else as it is."""
+    if isinstance(valeur, int) and not isinstance(valeur, bool):
+        return f"{valeur:,}".replace(",", "\u202f") + "\u00a0€"
+    return f"{valeur}\u00a0€"
 
 
 def _circonstance_depuis_texte(valeur: Any) -> Any:
     return {"texte": valeur} if isinstance(valeur, str) else valeur
 
 
+class Oqtf(_Modele):
+    """An obligation de quitter le territoire français not carried out (CE 9 juin 2022 n° 453391:
+    no urgency in principle), what became of it, and since when."""
+
+    date: Date
+    recours: Literal["non_contestee", "rejete", "pendant", "annulee"]
+
+
 class Urgence(_Modele):
     circonstances: list[Annotated[Circonstance, BeforeValidator(_circonstance_depuis_texte)]] = []
-    # An unexecuted OQTF defeats urgency (CE 9 juin 2022 n° 453391).
+    # An unexecuted OQTF defeats urgency in principle (CE 9 juin 2022 n° 453391); `oqtf` gives its
+    # date and outcome (older dossiers may only say oui).
     oqtf_non_executee: OuiNon = False
+    oqtf: Oqtf | None = None
+
+    @model_validator(mode="after")
+    def _oqtf_signalee(self) -> "Urgence":
+        if self.oqtf is not None and self.oqtf.recours != "annulee":
+            self.oqtf_non_executee = True
+        return self
 
 
 class AutrePiece(_Modele):
@@ -262,6 +385,24 @@ class AutrePiece(_Modele):
     fichiers: Annotated[list[Fichier], Field(min_length=1)]
 
 
+# Costs a party without a lawyer may claim under CJA L. 761-1 (« frais exposés et non compris dans
+# les dépens » ; « les parties peuvent produire les justificatifs des sommes qu'elles demandent »).
+NATURES_FRAIS = {
+    "copies": "copies et impressions",
+    "affranchissement": "affranchissement de la lettre recommandée",
+    "deplacement": "frais de déplacement",
+    "autre": "autres frais",
+}
+
+
+class Frais(_Modele):
+    """A cost actually incurred for the case (CJA L. 761-1)."""
+
+    nature: Literal["copies", "affranchissement", "deplacement", "autre"]
+    montant_euros: Annotated[int, Field(ge=1, le=100_000)]
+    description: Texte | None = None
+
+
 class Conclusions(_Modele):
     """What the judge is asked to order (PAR CES MOTIFS)."""
 
@@ -269,7 +410,21 @@ class Conclusions(_Modele):
     delai_rdv_jours: Annotated[int, Field(ge=1, le=180)] | None = None
     astreinte_euros: Annotated[int, Field(ge=0, le=1000)] = 100
     aide_juridictionnelle_provisoire: OuiNon = False
+    # The sum asked under L. 761-1; asked only when `frais` states the costs (else left out). 0 with
+    # costs stated: their total.
     frais_l761_1_euros: Euros = 0
+    frais: list[Frais] = []
+
+    @property
+    def total_frais(self) -> int:
+        return sum(f.montant_euros for f in self.frais)
+
+    @property
+    def somme_l761_1(self) -> int:
+        """The sum the requête asks under L. 761-1: none without stated costs."""
+        if not self.frais:
+            return 0
+        return self.frais_l761_1_euros or self.total_frais
 
 
 class Signature(_Modele):

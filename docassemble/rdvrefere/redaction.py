@@ -34,15 +34,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import date_longue, en_lettres, heure_insecable, jour_et_date
-from .dossier import Demarche, Dossier
-from .juridictions import juridiction
+from .dossier import DOCUMENTS, NATURES_FRAIS, Circonstance, Demarche, Dossier
+from .juridictions import COLLECTIVITES_COUVERTES, juridiction
 from .numerotation import Piece, piece_de
 from .problemes import Probleme
 from .renouvellement import situation_du_dossier
 from .tentatives import bilan_des_tentatives, tentatives_triees
 
 __all__ = ["contexte_requete", "contexte_inventaire", "avertissements_requete", "mise_en_page",
-           "references", "ville_de", "TIRET_LONG"]
+           "references", "ville_de", "sans_parentheses", "TIRET_LONG"]
 
 TIRET_LONG = "—"          # an unknown page count in the inventaire
 _ESPACE_SECABLE = "\u200b"  # zero-width space: a line-break opportunity inside a very long word
@@ -109,6 +109,10 @@ class _Accords:
         return "elle" if self.femme else "il"
 
     @property
+    def lui(self) -> str:
+        return "elle" if self.femme else "lui"
+
+    @property
     def lui_meme(self) -> str:
         return "elle-même" if self.femme else "lui-même"
 
@@ -147,6 +151,14 @@ def references(pieces: Iterable[Piece | None]) -> str:
 
 def _entre_parentheses(reference: str) -> str:
     return f" ({reference})" if reference else ""
+
+
+def sans_parentheses(texte: str) -> str:
+    """User text placed inside the requête's own parentheses, its parentheses turned into commas
+    so that none nest (issue 9, point 16): « carte de séjour (salarié) » → « carte de séjour,
+    salarié », for « titre de séjour (carte de séjour, salarié) »."""
+    texte = re.sub(r"\s*[()]\s*", ", ", texte.strip())
+    return re.sub(r"\s*,(?:\s*,)*\s*", ", ", texte).strip(" ,")
 
 
 def ville_de(adresse: str) -> str:
@@ -218,9 +230,10 @@ class _Redaction:
         self.prefet = self.j.autorite                                   # « préfet de la Seine-Saint-Denis »
         self.le_prefet = self.j.autorite_article                        # « le préfet de … »
         self.au_prefet = f"au {self.j.autorite}"
-        self.prefecture = "la " + self.j.autorite.replace("préfet", "préfecture", 1)
+        self.prefecture = self.j.prefecture                             # « la préfecture de … »
         self.tribunal_min = f"tribunal administratif de {self.j.ville_tribunal}"
         self.renouvellement = dossier.demande.nature == "renouvellement"
+        self.titre = sans_parentheses(dossier.demande.titre)            # always written in parentheses
         self.oqtf = dossier.urgence.oqtf_non_executee
         self.triees = tentatives_triees(dossier.tentatives)
         self.bilan = bilan_des_tentatives(dossier.tentatives)
@@ -243,8 +256,9 @@ class _Redaction:
         return [piece_de(self.pieces, s) for s in sources]
 
     def ref_pieces_categorie(self, categorie: str) -> str:
-        sources = [f"pieces[{i}]" for i, p in enumerate(self.d.pieces, 1) if p.categorie == categorie]
-        return _entre_parentheses(references(self.pieces_de(sources)))
+        """« (pièce n° 2) »: the pièces the numbering put in `categorie` (« identite », « sejour »,
+        « domicile »; a pièce without catégorie is classified from its label, numerotation.categorie_de_piece)."""
+        return _entre_parentheses(references(p for p in self.pieces if p.categorie == categorie))
 
     def ref_tentatives(self) -> str:
         return _entre_parentheses(references(self.pieces_de(f"tentatives[{p}]" for p, _ in self.triees)))
@@ -301,7 +315,7 @@ class _Redaction:
         return date_longue(fin), fin < self.aujourd_hui
 
     def objet_demande(self) -> str:
-        titre = self.d.demande.titre
+        titre = self.titre
         if self.renouvellement:
             return f"renouvellement de titre de séjour ({titre})"
         return f"titre de séjour ({titre})"
@@ -329,7 +343,7 @@ class _Redaction:
             f"de nationalité {r.nationalite}{self.ref_pieces_categorie('identite')}, demeure "
             f"{_sans_point_final(r.adresse)}{self.ref_pieces_categorie('domicile')}."
         ]
-        titre, sejour = self.d.demande.titre, self.ref_pieces_categorie("sejour")
+        titre, sejour = self.titre, self.ref_pieces_categorie("sejour")
         fin = self.expiration()
         if self.renouvellement:
             if fin is None:
@@ -369,13 +383,13 @@ class _Redaction:
             return [f"Le dépôt d'une demande de titre de séjour auprès de {self.prefecture} suppose "
                     f"l'accomplissement préalable d'une démarche en ligne ({b.plateforme}). Or ce service ne "
                     f"propose pas la catégorie de titre de séjour dont relève la demande {a.du_requerant} "
-                    f"({self.d.demande.titre}) : {a.il} ne peut donc ni accomplir cette formalité, ni obtenir de "
+                    f"({self.titre}) : {a.il} ne peut donc ni accomplir cette formalité, ni obtenir de "
                     "rendez-vous, ni déposer sa demande.",
                     f"{_maj(a.le_requerant)} l'a constaté{self.reprises()}."]
         # anef
         echec = (f"ses {n} tentatives, entre le {self.premiere_date} et le {self.derniere_date}, ont toutes échoué"
                  if n > 1 else f"sa tentative du {self.premiere_date} a échoué")
-        return [f"La demande {a.du_requerant} ({self.d.demande.titre}) doit être déposée en ligne, au moyen du "
+        return [f"La demande {a.du_requerant} ({self.titre}) doit être déposée en ligne, au moyen du "
                 f"téléservice de l'administration numérique des étrangers en France (ANEF{self.plateforme_anef()}), "
                 f"en application de l'article R. 431-2 {self.du_ceseda()}.",
                 f"Ce téléservice ne lui permet pas de déposer sa demande : {echec}."]
@@ -464,8 +478,24 @@ class _Redaction:
             paragraphe += f" {_maj(a.il)} s'en explique ainsi, selon ses propres termes : «\u00a0{motif}\u00a0»."
         return [paragraphe]
 
+    @property
+    def anef(self) -> bool:
+        return self.d.blocage.type == "anef"
+
+    def document_provisoire(self, *, article: bool = False) -> str:
+        """What an applicant gets once the application is filed: a récépissé, or, on the ANEF, the
+        « attestation de prolongation de l'instruction » (renewal) or the « attestation dématérialisée de
+        dépôt en ligne » (CESEDA R. 431-15-1: the latter « ne justifie pas de la régularité du séjour »)."""
+        if not self.anef:
+            return "le récépissé"
+        suffixe = f" prévue à l'article R. 431-15-1 {self.du_ceseda()}" if article else ""
+        if self.renouvellement and not self.situation_renouvellement.tardif:
+            return "l'attestation de prolongation de l'instruction" + suffixe
+        return "l'attestation de dépôt en ligne" + suffixe
+
     def faits_consequences(self) -> list[str]:
         a = self.a
+        document = self.document_provisoire(article=True)
         if self.renouvellement and self.situation_renouvellement.tardif:
             # Never « n'a pas pu déposer sa demande avant l'expiration de son titre »: the attempts
             # began too late for that to be the whole truth (issue 9, point 1).
@@ -475,6 +505,9 @@ class _Redaction:
                 return retard + [f"Depuis lors, {self.faute_de}, {a.il} n'a pas pu déposer sa demande de "
                                  f"renouvellement ; {a.il} se trouve ainsi dépourvu{a.e} de tout document justifiant "
                                  "de la régularité de son séjour et, le cas échéant, de son droit au travail."]
+            if self.anef:
+                return retard + [f"Depuis lors, {self.faute_de}, {a.il} ne peut ni déposer sa demande de "
+                                 f"renouvellement, ni obtenir {document}."]
             return retard + [f"Depuis lors, {self.faute_de}, {a.il} ne peut ni déposer sa demande de "
                              "renouvellement, ni obtenir le récépissé qui lui permettrait, à l'expiration de son "
                              "titre, de justifier de la régularité de son séjour et, le cas échéant, de conserver "
@@ -485,28 +518,55 @@ class _Redaction:
                 return [f"{_maj(self.faute_de)}, {a.le_requerant} n'a pas pu déposer sa demande de renouvellement "
                         f"avant l'expiration de son titre ; {a.il} se trouve ainsi dépourvu{a.e} de tout document "
                         "justifiant de la régularité de son séjour et, le cas échéant, de son droit au travail."]
+            # R. 431-15-1: the préfet « est tenu de mettre à la disposition du demandeur » that attestation
+            # when the instruction of a complete application goes on past the titre's validity.
             return [f"{_maj(self.faute_de)}, {a.le_requerant} ne peut ni déposer sa demande de renouvellement, ni "
-                    "obtenir le récépissé qui lui permettrait, à l'expiration de son titre, de justifier de la "
+                    f"obtenir {document} qui lui permettrait, à l'expiration de son titre, de justifier de la "
                     "régularité de son séjour et, le cas échéant, de conserver son droit au travail."]
+        remis = (f"{document} ne peut lui être délivrée" if self.anef else "aucun récépissé ne peut lui être remis")
         return [f"{_maj(self.faute_de)}, {a.le_requerant} ne peut pas déposer sa demande : celle-ci ne peut être ni "
-                f"enregistrée ni examinée, et aucun récépissé ne peut lui être remis. {_maj(a.il)} demeure ainsi "
+                f"enregistrée ni examinée, et {remis}. {_maj(a.il)} demeure ainsi "
                 f"dans une situation administrative précaire, à laquelle {a.il} ne peut mettre fin par ses propres "
                 "moyens."]
 
     # DISCUSSION --------------------------------------------------------------------------
     def competence(self) -> list[str]:
         a = self.a
+        # The residence decides the préfet (CESEDA R. 431-20) and so the court (CJA R. 312-1): the
+        # proof of address is cited where it is stated (issue 9, point 9).
+        domicile = self.ref_pieces_categorie("domicile")
         if self.paris:
-            residence = f"{_maj(a.le_requerant)} résidant à Paris, l'autorité compétente est le préfet de police"
+            residence = (f"{_maj(a.le_requerant)} résidant à Paris{domicile}, l'autorité compétente est le préfet "
+                         "de police")
+        elif self.j.collectivite:
+            residence = (f"{_maj(a.le_requerant)} résidant {COLLECTIVITES_COUVERTES[self.j.code][0]}{domicile}, "
+                         f"l'autorité compétente est {self.le_prefet}")
         else:
             residence = (f"{_maj(a.le_requerant)} résidant dans le département "
-                         f"{self.prefet.removeprefix('préfet ')}, l'autorité compétente est {self.le_prefet}")
+                         f"{self.prefet.removeprefix('préfet ')}{domicile}, l'autorité compétente est {self.le_prefet}")
+        regle = ("En vertu de l'article R. 312-1 du code de justice administrative, le tribunal administratif "
+                 "territorialement compétent est celui dans le ressort duquel a légalement son siège l'autorité "
+                 f"administrative en cause. En application de l'article R. 431-20 {self.du_ceseda()}, le titre de "
+                 "séjour est délivré par le préfet du département dans lequel l'étranger a sa résidence et, à Paris, "
+                 "par le préfet de police.")
+        if self.j.collectivite:
+            # Book IV of CESEDA in the overseas collectivities: D. 441-2, R. 442-3, R. 443-3 (1° or 2°),
+            # « les références au préfet sont remplacées par la référence au représentant de l'Etat dans la
+            # collectivité »; the court's area is the collectivity (CJA R. 221-3), where the applicant lives
+            # (the authority of Saint-Barthélemy sits in Saint-Martin: see departements.csv, sources).
+            lieu, article = COLLECTIVITES_COUVERTES[self.j.code]
+            regle += (f" Pour l'application de ces dispositions {lieu}, les références au préfet sont remplacées "
+                      "par la référence au représentant de l'État dans la collectivité (article "
+                      f"{article} du même code).")
+            return [
+                regle,
+                f"{residence}. Le ressort du {self.tribunal_min} est {lieu.removeprefix('à ')} (article R. 221-3 "
+                "du code de justice administrative).",
+                "Le juge des référés de ce tribunal est donc compétent pour connaître de la présente requête, "
+                "présentée sur le fondement de l'article L. 521-3 du code de justice administrative.",
+            ]
         return [
-            "En vertu de l'article R. 312-1 du code de justice administrative, le tribunal administratif "
-            "territorialement compétent est celui dans le ressort duquel a légalement son siège l'autorité "
-            f"administrative en cause. En application de l'article R. 431-20 {self.du_ceseda()}, le titre de "
-            "séjour est délivré par le préfet du département dans lequel l'étranger a sa résidence et, à Paris, "
-            "par le préfet de police.",
+            regle,
             f"{residence}, dont le siège se trouve dans le ressort du {self.tribunal_min}.",
             "Le juge des référés de ce tribunal est donc compétent pour connaître de la présente requête, "
             "présentée sur le fondement de l'article L. 521-3 du code de justice administrative.",
@@ -524,12 +584,160 @@ class _Redaction:
             f"{a.le_requerant} la présente {a.lui_meme}.",
         ]
 
-    def _circonstances(self) -> list[str]:
+    def _circonstances(self, *, faits_nouveaux: bool | None = None) -> list[str]:
+        """One third-person sentence per circonstance, each citing its pièce; `faits_nouveaux` keeps
+        only those arisen since the OQTF (True) or only the others (False)."""
         lignes = []
         for i, c in enumerate(self.d.urgence.circonstances, 1):
+            if faits_nouveaux is not None and c.fait_nouveau != faits_nouveaux:
+                continue
             ref = _entre_parentheses(references([piece_de(self.pieces, f"urgence.circonstances[{i}]")]))
-            lignes.append(f"{_sans_point_final(c.texte)}{ref}.")
+            lignes.append(self._circonstance(c, ref))
         return lignes
+
+    def _circonstance(self, c: Circonstance, ref: str) -> str:
+        """Issue 9, point 15: the requête's own sentence, from the structured answers; the applicant's
+        words (`texte`) only ever as a quotation, never as the requête's voice."""
+        a, le = self.a, _maj(self.a.le_requerant)
+        citation = _sans_point_final(c.texte or "")
+        quand = date_longue(c.date) if c.date else ""
+        passe = c.date is not None and c.date < self.aujourd_hui
+        chez = f" auprès de {c.organisme}" if c.organisme else ""
+        somme = f", rémunéré {_euros(c.montant_euros)} par mois" if c.montant_euros else ""
+        if c.nature is None or c.nature == "autre":
+            return f"{le} fait valoir, selon ses propres termes : «\u00a0{citation}\u00a0»{ref}."
+        if c.nature == "emploi" and c.fait_nouveau:
+            phrase = f"{le} exerce un emploi{chez}{f' depuis le {quand}' if quand else ''}{somme}{ref}."
+        elif c.nature == "emploi" and c.emploi == "promesse_embauche":
+            debut = f", pour un emploi devant commencer le {quand}" if quand else ""
+            phrase = (f"{le} bénéficie d'une promesse d'embauche{chez}{debut}{somme} ; faute de pouvoir justifier "
+                      f"d'un droit au séjour et au travail, {a.il} risque de perdre cet emploi{ref}.")
+        elif c.nature == "emploi":
+            menace = (f" ; cet emploi est menacé à compter du {quand}" if quand and not passe else
+                      f" ; cet emploi est menacé depuis le {quand}" if quand else " ; cet emploi est menacé")
+            phrase = (f"{le} est titulaire d'un contrat de travail{chez}{somme}{menace}, faute pour {a.lui} de "
+                      f"pouvoir justifier d'un droit au séjour et au travail{ref}.")
+        elif c.nature == "droits_sociaux":
+            verse = f" versées par {c.organisme}" if c.organisme else ""
+            montant = f", d'un montant de {_euros(c.montant_euros)} par mois" if c.montant_euros else ""
+            suite = (f"leur versement a été interrompu le {quand}" if passe else
+                     f"leur versement sera interrompu le {quand}" if quand else "leur versement est menacé")
+            phrase = (f"{le} perçoit des prestations sociales{verse}{montant} ; faute de document justifiant de "
+                      f"la régularité de son séjour, {suite}{ref}.")
+        elif c.nature == "sante":
+            lieu = f" ({c.organisme})" if c.organisme else ""
+            date = f", notamment le {quand}" if quand and not passe else ""
+            proche = {"conjoint": "son conjoint", "enfant": "son enfant", "parent": "son parent"}.get(c.personne or "")
+            if proche:
+                phrase = (f"{le} accompagne {proche}, dont l'état de santé nécessite des soins en France{lieu}"
+                          f"{date}{ref}.")
+            else:
+                phrase = (f"L'état de santé {a.du_requerant} nécessite des soins{lieu}{date}, dont la continuité "
+                          f"dépend de la régularité de son séjour{ref}.")
+        elif c.nature == "scolarite":
+            n = c.nombre_enfants or 1
+            enfants = "un enfant scolarisé" if n == 1 else f"{en_lettres(n)} enfants scolarisés"
+            ecole = f" ({c.organisme})" if c.organisme else ""
+            leur = "sa" if n == 1 else "leur"
+            rentree = f", notamment à l'approche du {quand}" if quand and not passe else ""
+            phrase = (f"{le} a {enfants} en France{ecole} ; la précarité de sa situation administrative affecte "
+                      f"{leur} scolarité{rentree}{ref}.")
+        elif c.nature == "famille":
+            membres = []
+            if c.personne == "conjoint" or c.conjoint:
+                qualite = {"francais": " de nationalité française", "resident": " en situation régulière"}
+                membres.append("son conjoint" + qualite.get(c.conjoint or "", ""))
+            if c.nombre_enfants:
+                membres.append("son enfant" if c.nombre_enfants == 1 else f"ses {en_lettres(c.nombre_enfants)} enfants")
+            avec = " et ".join(membres) or "sa famille"
+            phrase = f"{le} vit en France avec {avec}, qui y résident ; sa vie familiale y est établie{ref}."
+        elif c.nature == "etudes":
+            ou = f" ({c.organisme})" if c.organisme else ""
+            examen = (f" et doit se présenter à un examen le {quand} ; sans document de séjour, {a.il} risque de "
+                      "ne pouvoir s'y présenter" if quand and not passe else
+                      f" ; sans document de séjour, {a.il} risque de ne pouvoir les poursuivre")
+            phrase = f"{le} poursuit des études{ou}{examen}{ref}."
+        elif c.nature == "limite_date":
+            phrase = (f"{le} doit pouvoir déposer sa demande avant le {quand} : au-delà de cette date, {a.il} ne "
+                      f"pourrait plus se prévaloir de la situation au titre de laquelle {a.il} la présente{ref}."
+                      if quand else f"{le} est soumis{a.e} à une date limite pour déposer sa demande{ref}.")
+        elif c.nature == "fin_document":
+            nom = DOCUMENTS.get(c.document or "", "document")
+            article = "L'" if nom[0] in "aeiouyéè" else "Le "
+            fin = (f"a expiré le {quand}" if passe else f"expire le {quand}") if quand else "arrive à expiration"
+            phrase = f"{article}{nom} sous couvert duquel {a.le_requerant} séjourne en France {fin}{ref}."
+        elif c.nature == "enfant_francais":
+            parent = "mère" if a.femme else "père"
+            phrase = (f"{le} est {parent} d'un enfant de nationalité française"
+                      f"{f', né le {quand}' if quand else ''}{ref}.")
+        elif c.nature == "mariage_pacs":
+            qualite = {"francais": " de nationalité française", "resident": " en situation régulière en France"}
+            avec = "une personne" + qualite.get(c.conjoint or "", "")
+            phrase = (f"{le} a conclu un pacte civil de solidarité avec {avec}{f' le {quand}' if quand else ''}{ref}."
+                      if c.union == "pacs" else
+                      f"{le} s'est marié{a.e} avec {avec}{f' le {quand}' if quand else ''}{ref}.")
+        elif c.nature == "residence":
+            depuis = f" depuis le {quand}" if quand else " depuis plusieurs années"
+            phrase = f"{le} réside en France{depuis}{ref}."
+        else:  # pragma: no cover - every nature is handled above
+            phrase = f"{le} fait valoir une circonstance particulière{ref}."
+        if citation:
+            phrase += f" {_maj(a.il)} précise, selon ses propres termes : «\u00a0{citation}\u00a0»."
+        return phrase
+
+    def _urgence_oqtf(self, debut: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """An unexecuted OQTF (issue 9, point 2): CE 453391 met head-on with the new facts since."""
+        a, o = self.a, self.d.urgence.oqtf
+        # Source: CE, 9 juin 2022, n° 453391, as commented (V. Tchen, « Urgence à obtenir un rendez-vous
+        # en préfecture », 2022): « Cette urgence n'est pas avérée dans le cas d'un étranger [qui] fait
+        # l'objet d'un refus de titre de séjour assorti d'une obligation de quitter le territoire à
+        # laquelle il n'a pas déféré ». The decision's own words were not found: paraphrased, unquoted.
+        debut.append("Par la même décision, le Conseil d'État a estimé que l'urgence n'était pas établie pour un "
+                     "étranger qui, ayant fait l'objet d'un refus de titre de séjour assorti d'une obligation de "
+                     "quitter le territoire français, n'avait pas déféré à cette obligation.")
+        if o is not None:
+            debut.append(f"Le {date_longue(o.date)}, {a.le_requerant} a fait l'objet d'une obligation de quitter le "
+                         f"territoire français, qui n'a pas été exécutée.{self._recours_oqtf()}")
+        else:
+            debut.append(f"Ainsi qu'il a été dit, {a.le_requerant} a fait l'objet d'une obligation de quitter le "
+                         "territoire français, qui n'a pas été exécutée.")
+        nouveaux, autres = self._circonstances(faits_nouveaux=True), self._circonstances(faits_nouveaux=False)
+        depuis = "cette décision" if o is None else f"le {date_longue(o.date)}"
+        if nouveaux:
+            debut.append(f"Sa situation n'est toutefois plus celle au vu de laquelle cette mesure a été prise. Depuis "
+                         f"{depuis}, sont survenus les faits nouveaux suivants, que l'obligation de quitter le "
+                         "territoire français n'a pu prendre en compte et que seul l'examen d'une demande de titre de "
+                         "séjour permettra d'apprécier :")
+            suite = []
+            if autres:
+                suite += [f"Au surplus, {a.le_requerant} fait valoir les circonstances particulières suivantes.",
+                          *autres]
+            suite.append(f"Ces faits nouveaux, postérieurs à l'obligation de quitter le territoire français, "
+                         f"distinguent la situation {a.du_requerant} de celle qu'a jugée le Conseil d'État et "
+                         f"caractérisent la nécessité pour {a.lui} d'obtenir rapidement un rendez-vous afin que son "
+                         "droit au séjour soit examiné au regard de sa situation actuelle ; la condition d'urgence "
+                         "doit, par suite, être regardée comme remplie.")
+            return debut, nouveaux, suite
+        if autres:
+            debut.append(f"{_maj(a.il)} fait néanmoins valoir les circonstances particulières suivantes, qui "
+                         "caractérisent l'urgence qu'il y a à ce que sa demande de titre de séjour soit "
+                         "enregistrée :")
+            return debut, autres, [f"Ces circonstances caractérisent la nécessité pour {a.lui} d'obtenir rapidement "
+                                   "un rendez-vous ; la condition d'urgence doit, par suite, être regardée comme "
+                                   "remplie."]
+        debut.append(f"{_maj(a.il)} n'en demande pas moins à pouvoir déposer sa demande de titre de séjour, "
+                     "seule voie qui lui permette de faire examiner son droit au séjour.")
+        return debut, [], [f"{_maj(a.le_requerant)} estime, dans ces conditions, que la condition d'urgence est "
+                            "remplie."]
+
+    def _recours_oqtf(self) -> str:
+        o, a = self.d.urgence.oqtf, self.a
+        if o is None:
+            return ""
+        return {"non_contestee": f" {_maj(a.il)} ne l'a pas contestée.",
+                "rejete": " Le recours formé contre cette mesure a été rejeté.",
+                "pendant": f" Le recours qu'{a.il} a formé contre cette mesure est en cours d'examen.",
+                "annulee": ""}[o.recours]
 
     def urgence(self) -> tuple[list[str], list[str], list[str]]:
         """(paragraphs, circumstances as a list, closing paragraphs)."""
@@ -541,16 +749,7 @@ class _Redaction:
             "un rendez-vous emporte sur la situation du demandeur (CE, 9 juin 2022, n° 453391)."
         ]
         if self.oqtf:
-            debut.append(f"Ainsi qu'il a été dit, {a.le_requerant} a fait l'objet d'une obligation de quitter le "
-                         "territoire français, qui n'a pas été exécutée.")
-            if circonstances:
-                debut.append(f"{_maj(a.il)} fait néanmoins valoir les circonstances particulières suivantes, qui "
-                             "caractérisent l'urgence qu'il y a à ce que sa demande de titre de séjour soit "
-                             "enregistrée :")
-            else:
-                debut.append(f"{_maj(a.il)} n'en demande pas moins à pouvoir déposer sa demande de titre de séjour, "
-                             "seule voie qui lui permette de faire examiner son droit au séjour.")
-            return debut, circonstances, []
+            return self._urgence_oqtf(debut)
         if self.renouvellement:
             fin = self.expiration()
             quand = "" if fin is None else (f", qui a expiré le {fin[0]}" if fin[1] else f", qui expire le {fin[0]}")
@@ -558,8 +757,8 @@ class _Redaction:
                 "Lorsque la demande porte sur le renouvellement d'un titre de séjour, l'urgence est en principe "
                 f"établie (même décision). Tel est le cas en l'espèce : {a.le_requerant} sollicite le "
                 f"renouvellement de son titre de séjour{quand}{self.ref_pieces_categorie('sejour')}, et ne peut, "
-                f"{self.faute_de}, ni déposer sa demande ni obtenir le récépissé qui lui permettrait de "
-                "justifier de la régularité de son séjour.")
+                f"{self.faute_de}, ni déposer sa demande ni obtenir {self.document_provisoire()} qui lui permettrait "
+                "de justifier de la régularité de son séjour.")
             if circonstances:
                 debut.append(f"Au surplus, {a.le_requerant} fait valoir les circonstances particulières suivantes :")
         else:
@@ -570,8 +769,9 @@ class _Redaction:
                 debut.append(f"Tel est le cas en l'espèce : {a.le_requerant} fait valoir les circonstances "
                              "suivantes :")
             else:
+                obtenir = "l'attestation de dépôt de sa demande" if self.anef else "un récépissé"
                 debut.append(f"En l'espèce, {a.le_requerant} se trouve, {self.faute_de}, dans l'impossibilité de "
-                             "faire enregistrer sa demande et d'obtenir un récépissé ; sa situation administrative "
+                             f"faire enregistrer sa demande et d'obtenir {obtenir} ; sa situation administrative "
                              "demeure précaire aussi longtemps que ce blocage persiste.")
         return debut, circonstances, ["La condition d'urgence est, par suite, remplie."]
 
@@ -599,7 +799,7 @@ class _Redaction:
                          "mentionnée aux tables du recueil Lebon ; pour une application, CE, 18 février 2022, "
                          "n° 455740).")
             debut.append(f"En l'espèce, le service en ligne ({b.plateforme}) ne propose pas la catégorie dont relève "
-                         f"la demande {a.du_requerant} ({self.d.demande.titre}), ainsi qu'{a.il} l'a constaté"
+                         f"la demande {a.du_requerant} ({self.titre}), ainsi qu'{a.il} l'a constaté"
                          f"{self.reprises()}{self.ref_tentatives()}.")
         else:
             debut.append(
@@ -682,12 +882,31 @@ class _Redaction:
             injonction += (f", ce rendez-vous devant avoir lieu dans un délai de {_jours(c.delai_rdv_jours)} à "
                            "compter de la même notification")
         demandes.append(injonction)
+        if self.anef:
+            # CESEDA R. 431-15-1 (issue 9, point 8): on the ANEF the applicant lacks an attestation, not a
+            # récépissé; the attestation de prolongation de l'instruction is owed for a complete renewal
+            # filed in the R. 431-5 window when the instruction goes on past the titre's validity.
+            if self.renouvellement and not self.situation_renouvellement.tardif:
+                attestation = (f"et, si l'instruction de cette demande se poursuit au-delà de la date de validité de "
+                               f"son titre de séjour, de lui délivrer {self.document_provisoire(article=True)}")
+            else:
+                attestation = f"et de lui délivrer {self.document_provisoire(article=True)}"
+            demandes.append(f"d'enjoindre {self.au_prefet} d'enregistrer sa demande lors de ce rendez-vous, "
+                            f"{attestation}")
         if c.astreinte_euros > 0:
-            demandes.append(f"d'assortir cette injonction d'une astreinte de {_euros(c.astreinte_euros)} par jour "
-                            "de retard")
-        if c.frais_l761_1_euros > 0:
-            demandes.append(f"de mettre à la charge de l'État la somme de {_euros(c.frais_l761_1_euros)} au titre "
-                            "de l'article L. 761-1 du code de justice administrative")
+            # CJA L. 911-1 (the injunction) and L. 911-3 (« la juridiction peut assortir […] l'injonction
+            # […] d'une astreinte »); not quoted: the article's exact words were not verified.
+            injonctions = "ces injonctions" if self.anef else "cette injonction"
+            demandes.append(f"d'assortir {injonctions} d'une astreinte de {_euros(c.astreinte_euros)} par jour de "
+                            "retard, en application des articles L. 911-1 et L. 911-3 du code de justice "
+                            "administrative")
+        if c.somme_l761_1 > 0:
+            # CJA L. 761-1: « frais exposés et non compris dans les dépens ». Without a lawyer, only costs
+            # actually incurred and stated (issue 9, point 12); none stated: nothing asked.
+            detail = " ; ".join(f"{NATURES_FRAIS[f.nature]} : {_euros(f.montant_euros)}" for f in c.frais)
+            demandes.append(f"de mettre à la charge de l'État la somme de {_euros(c.somme_l761_1)} au titre de "
+                            "l'article L. 761-1 du code de justice administrative, correspondant aux frais exposés "
+                            f"par {a.le_requerant}, qui n'est pas représenté{a.e} par un avocat ({detail})")
         demandes = [f"{d} ;" for d in demandes[:-1]] + [f"{demandes[-1]}."]
         intro = f"{_maj(a.le_requerant)} demande au juge des référés du {self.tribunal_min} :"
         return intro, demandes
@@ -733,6 +952,8 @@ def contexte_requete(dossier: Dossier, pieces: list[Piece], *, aujourd_hui: dt.d
         "pour": r.pour(),
         "qualite_requerant": a.qualite,
         "contre": _maj(r.le_prefet),
+        # the préfecture's postal address when departements.csv has a sourced one; else nothing
+        "adresse_defendeur": j.adresse,
         "qualite_defendeur": "Défendeur",
         "objet": (f"{a.civilite} {nom} demande au juge des référés, sur le fondement de l'article L. 521-3 du "
                   f"code de justice administrative, d'enjoindre {r.au_prefet} de lui fixer un rendez-vous afin "
@@ -771,7 +992,7 @@ def contexte_requete(dossier: Dossier, pieces: list[Piece], *, aujourd_hui: dt.d
         "oqtf_non_executee": r.oqtf,
         "aide_juridictionnelle_provisoire": dossier.conclusions.aide_juridictionnelle_provisoire,
         "astreinte": dossier.conclusions.astreinte_euros > 0,
-        "frais_l761_1": dossier.conclusions.frais_l761_1_euros > 0,
+        "frais_l761_1": dossier.conclusions.somme_l761_1 > 0,
         "autorite": j.autorite,
         "departement": j.departement,
     }
@@ -845,12 +1066,19 @@ def avertissements_requete(dossier: Dossier) -> list[Probleme]:
             "conclusions.astreinte_euros",
             f"une astreinte de {c.astreinte_euros} € par jour est élevée : les juges accordent en général de 50 à "
             "150 € par jour de retard.", "avertissement"))
-    if c.frais_l761_1_euros > 0:
+    if c.frais_l761_1_euros > 0 and not c.frais:
         problemes.append(Probleme(
             "conclusions.frais_l761_1_euros",
-            "l'article L. 761-1 ne rembourse que des frais réellement exposés (affranchissement, copies, "
-            "déplacements…). Sans avocat, demandez une somme modeste correspondant à des frais que vous pouvez "
-            "justifier, et joignez les justificatifs ; sinon la demande sera rejetée.", "avertissement"))
+            f"vous demandez {c.frais_l761_1_euros} € de frais, sans dire lesquels. L'article L. 761-1 ne "
+            "rembourse que des frais réellement payés (copies, timbre de la lettre recommandée, transport…). "
+            "La requête ne demandera donc rien : indiquez chaque frais et son montant, et joignez les reçus.",
+            "avertissement"))
+    elif c.frais and c.frais_l761_1_euros > c.total_frais:
+        problemes.append(Probleme(
+            "conclusions.frais_l761_1_euros",
+            f"vous demandez {c.frais_l761_1_euros} €, mais les frais indiqués font {c.total_frais} € : sans "
+            "avocat, le juge ne rembourse que les frais réellement payés. Demandez la somme des frais indiqués.",
+            "avertissement"))
     if c.aide_juridictionnelle_provisoire:
         problemes.append(Probleme(
             "conclusions.aide_juridictionnelle_provisoire",

@@ -30,6 +30,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .numerotation import categorie_de_piece
+
 __all__ = ["CORRECTIONS_VIDES", "vers_json", "empreinte", "references", "appliquer", "materialiser",
            "identite_de_piece", "identite_d_element", "libelles_par_source", "lire_chemin", "ecrire_chemin", "nom_de_fichier_sur"]
 
@@ -128,7 +130,8 @@ def identite_de_piece(shas: Iterable[str], categorie: str) -> str:
 def identite_d_element(liste: str, element: dict) -> str:
     """The identity of the pièce an element of the data makes (`liste`: « pieces »,
     « tentatives », « demarches » or « circonstances »)."""
-    categorie = (element.get("categorie") or "autre") if liste == "pieces" else _CATEGORIE_DE_LA_LISTE[liste]
+    categorie = (categorie_de_piece(str(element.get("libelle") or ""), element.get("categorie")) if liste == "pieces"
+                 else _CATEGORIE_DE_LA_LISTE[liste])  # as numerotation.numeroter classifies it
     return identite_de_piece((f.get("sha256", "") for f in element.get("fichiers") or [] if isinstance(f, dict)),
                              categorie)
 

@@ -12,13 +12,14 @@ import datetime as dt
 from .conversion import FichierRefuse, Limites, examiner_fichier
 from .dates import date_longue
 from .dossier import Dossier
-from .numerotation import numeroter
+from .juridictions import juridiction
+from .numerotation import Piece, libelle_ascii, numeroter
 from .problemes import Probleme
 from .renouvellement import situation_du_dossier
 from .requete import avertissements_requete
 from .tentatives import regle_des_tentatives
 
-__all__ = ["verifier", "verifier_fichiers", "verifier_demarches", "verifier_urgence", "verifier_renouvellement"]
+__all__ = ["verifier", "verifier_pieces", "verifier_fichiers", "verifier_demarches", "verifier_urgence", "verifier_renouvellement"]
 
 DILIGENCES_ANEF = {"contact_anef", "accueil_numerique"}
 DELAI_REPONSE_JOURS = 8   # a démarche younger than this has not yet been left unanswered
@@ -58,14 +59,55 @@ def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Proble
     return problemes
 
 
-def verifier_urgence(dossier: Dossier) -> list[Probleme]:
+OQTF_RECENTE_JOURS = 30  # the longest time to contest an OQTF (30 days, 15 days or 48 hours, written in the decision)
+
+
+def verifier_urgence(dossier: Dossier, *, aujourd_hui: dt.date | None = None) -> list[Probleme]:
     """R. 522-1 CJA: the requête must justify urgency. Presumed for a renewal (CE 9 juin 2022
-    n° 453391); otherwise particular circumstances are needed."""
-    if dossier.demande.nature == "premiere_demande" and not dossier.urgence.circonstances:
-        return [Probleme("urgence.circonstances",
-                         "pour une première demande, l'urgence n'est pas présumée : décrivez au moins une "
-                         "circonstance qui rend le rendez-vous urgent (emploi, santé, visa ou récépissé qui expire…).")]
-    return []
+    n° 453391); otherwise particular circumstances are needed. An unexecuted OQTF: in principle no
+    urgency (same decision), so the new facts since are what the requête pleads (issue 9, point 2)."""
+    aujourd_hui = aujourd_hui or dt.date.today()
+    u = dossier.urgence
+    problemes = []
+    if dossier.demande.nature == "premiere_demande" and not u.circonstances:
+        problemes.append(Probleme("urgence.circonstances",
+                                  "pour une première demande, l'urgence n'est pas présumée : décrivez au moins une "
+                                  "circonstance qui rend le rendez-vous urgent (emploi, santé, visa ou récépissé qui "
+                                  "expire…)."))
+    o = u.oqtf
+    if o is not None and o.date > aujourd_hui:
+        problemes.append(Probleme("urgence.oqtf.date", f"la date de l'OQTF ({date_longue(o.date)}) est dans le futur."))
+    if not u.oqtf_non_executee:
+        return problemes
+    if o is None:
+        problemes.append(Probleme(
+            "urgence.oqtf",
+            "indiquez la date de l'OQTF et ce qu'elle est devenue (non contestée, recours rejeté, recours en cours, "
+            "annulée) : la requête doit les dire pour montrer ce qui a changé depuis.", "avertissement"))
+    nouveaux = [(i, c) for i, c in enumerate(u.circonstances, 1) if c.fait_nouveau]
+    if not nouveaux:
+        problemes.append(Probleme(
+            "urgence.circonstances",
+            "vous avez une OQTF et vous n'indiquez aucun fait nouveau depuis (enfant français, mariage ou PACS, "
+            "emploi, santé, années de présence…). Sans fait nouveau, le juge dira presque sûrement qu'il n'y a pas "
+            "d'urgence et rejettera la requête. Et aller à la préfecture avec une OQTF peut mener à une "
+            "arrestation. Faites voir votre situation par une association ou un avocat avant de déposer.",
+            "avertissement"))
+    if o is not None:
+        for i, c in nouveaux:
+            if c.date is not None and c.date < o.date:
+                problemes.append(Probleme(
+                    f"urgence.circonstances[{i}].date",
+                    f"ce fait date du {date_longue(c.date)}, avant l'OQTF du {date_longue(o.date)} : ce n'est pas "
+                    "un fait nouveau. Le préfet pouvait déjà le connaître.", "avertissement"))
+        age = (aujourd_hui - o.date).days
+        if o.recours == "non_contestee" and 0 <= age < OQTF_RECENTE_JOURS:
+            problemes.append(Probleme(
+                "urgence.oqtf.date",
+                f"votre OQTF date du {date_longue(o.date)} : le délai pour la contester devant le tribunal court "
+                "peut-être encore (48 heures, 15 jours ou 30 jours : il est écrit à la fin de la décision). "
+                "Contester l'OQTF passe avant ce référé : faites-vous aider aujourd'hui même.", "avertissement"))
+    return problemes
 
 
 def verifier_renouvellement(dossier: Dossier) -> list[Probleme]:
@@ -97,6 +139,64 @@ def verifier_renouvellement(dossier: Dossier) -> list[Probleme]:
         "association ou un avocat avant de déposer.", "avertissement")]
 
 
+def _numeros(pieces: list[Piece]) -> str:
+    numeros = [str(p.numero) for p in pieces]
+    return "les pièces n° " + ", ".join(numeros[:-1]) + " et " + numeros[-1]
+
+
+def _champ_du_libelle(piece: Piece) -> str:
+    """The field to change to rename a pièce: its `libelle` when the dossier gives one."""
+    source = piece.sources[0]
+    return f"{source}.libelle" if source.startswith(("pieces[", "urgence.circonstances[")) else source
+
+
+def verifier_pieces(dossier: Dossier, pieces: list[Piece] | None = None) -> list[Probleme]:
+    """What the pièces lack or blur (warnings): no identity pièce, no proof of address, for a
+    renewal no copy of the current titre (each cited where it proves something, issue 9, point
+    9), and two pièces with the same label (point 16). Categories are the numbering's
+    (`numerotation.categorie_de_piece` classifies a pièce given without one from its label)."""
+    pieces = numeroter(dossier) if pieces is None else pieces
+    categories = {p.categorie for p in pieces}
+    j = juridiction(dossier.departement)
+    problemes = []
+    if "identite" not in categories:
+        problemes.append(Probleme(
+            "pieces",
+            "aucune pièce d'identité n'est jointe (passeport, carte d'identité, acte de naissance) : le juge doit "
+            "pouvoir vérifier l'identité et la nationalité de la personne qui présente la requête. Joignez la copie "
+            "des pages d'identité de votre passeport, sous un libellé qui le dit (« Passeport »).", "avertissement"))
+    if "domicile" not in categories:
+        # CESEDA R. 431-20: « le titre de séjour est délivré par le préfet du département dans lequel l'étranger
+        # a sa résidence et, à Paris, par le préfet de police »; CJA R. 312-1: the court of the authority's seat.
+        problemes.append(Probleme(
+            "pieces",
+            "aucun justificatif de domicile n'est joint (facture, quittance de loyer, attestation d'hébergement, "
+            "attestation de domiciliation) : c'est votre résidence qui désigne l'autorité compétente, ici "
+            f"{j.autorite_article}, car le titre de séjour est délivré par le préfet du département où l'étranger "
+            "a sa résidence et, à Paris, par le préfet de police (article R. 431-20 du CESEDA), et donc le tribunal compétent, ici le tribunal "
+            f"administratif de {j.ville_tribunal} (article R. 312-1 du code de justice administrative). Joignez un "
+            "justificatif récent, sous un libellé qui le dit (« Facture d'électricité », « Quittance de loyer »).",
+            "avertissement"))
+    if dossier.demande.nature == "renouvellement" and "sejour" not in categories:
+        problemes.append(Probleme(
+            "pieces",
+            "pour un renouvellement, joignez la copie recto verso de votre titre de séjour actuel : l'urgence est "
+            "en principe constatée pour une demande de renouvellement d'un titre de séjour (CE, 9 juin 2022, "
+            "n° 453391), et la requête s'appuie sur cette copie pour l'établir. Donnez-lui un libellé qui le dit (« Carte de séjour »).",
+            "avertissement"))
+    memes: dict[str, list[Piece]] = {}
+    for piece in pieces:
+        memes.setdefault(libelle_ascii(piece.libelle).lower(), []).append(piece)
+    for groupe in memes.values():
+        if len(groupe) > 1:
+            problemes.append(Probleme(
+                _champ_du_libelle(groupe[1]),
+                f"{_numeros(groupe)} portent le même libellé « {groupe[0].libelle} » : dans l'inventaire et sur "
+                "Télérecours, le juge ne pourra pas les distinguer. Donnez à chacune un libellé qui dit ce qu'elle "
+                "contient (par exemple avec sa date).", "avertissement"))
+    return problemes
+
+
 def verifier_fichiers(dossier: Dossier, *, limites: Limites) -> list[Probleme]:
     """Each file must be one the conversion accepts; the deposit must fit the portal's count."""
     problemes = []
@@ -120,9 +220,10 @@ def verifier(dossier: Dossier, *, aujourd_hui: dt.date | None = None, limites: L
     problemes = regle_des_tentatives(dossier.tentatives, date_naissance=dossier.requerant.date_naissance,
                                      aujourd_hui=aujourd_hui)
     problemes += verifier_demarches(dossier, aujourd_hui=aujourd_hui)
-    problemes += verifier_urgence(dossier)
+    problemes += verifier_urgence(dossier, aujourd_hui=aujourd_hui)
     problemes += verifier_renouvellement(dossier)
     problemes += avertissements_requete(dossier)
+    problemes += verifier_pieces(dossier)
     if fichiers:
         problemes += verifier_fichiers(dossier, limites=limites or Limites())
     bloques = {p.chemin for p in problemes if p.gravite == "erreur"}
