@@ -430,14 +430,14 @@ MAUVAIS = [
     ("tronque.rtf", "endommage", lambda d: f.truncated(f.rtf(d / "e.rtf"), d / "tronque.rtf", 0.7),
      "document RTF endommagé"),
     ("protege.pdf", "mot_de_passe", lambda d: f.pdf_password(d / "protege.pdf"),
-     "est protégé par un mot de passe : ouvrez-le, imprimez-le en PDF sans mot de passe, puis déposez la copie"),
+     "est protégé par un mot de passe. Ouvrez-le, imprimez-le en PDF sans mot de passe, puis déposez la copie"),
     ("capture.pdf", "extension", lambda d: f.png_capture(d / "capture.pdf", size=(300, 600)),
-     "porte l'extension .pdf mais contient en réalité une image PNG. Vérifiez qu'il s'agit du bon fichier ; "
-     "si oui, renommez-le « capture.png »"),
+     "porte l'extension .pdf, mais c'est en réalité une image PNG. Vérifiez que c'est le bon fichier. "
+     "Si oui, renommez-le « capture.png »"),
     ("photo.jpg", "extension", lambda d: f.zip_archive(d / "photo.jpg"),
-     "porte l'extension .jpg mais contient en réalité une archive ZIP"),
+     "porte l'extension .jpg, mais c'est en réalité une archive ZIP"),
     ("courrier.docx", "extension", lambda d: f.pdf(d / "courrier.docx", pages=1),
-     "porte l'extension .docx mais contient en réalité un document PDF"),
+     "porte l'extension .docx, mais c'est en réalité un document PDF"),
     ("setup.exe", "type", lambda d: f.exe(d / "setup.exe"), "un programme"),
     ("pieces.zip", "type", lambda d: f.zip_archive(d / "pieces.zip"), "une archive ZIP"),
     ("appel.mp4", "type", lambda d: f.mp4(d / "appel.mp4"), "une vidéo"),
@@ -464,7 +464,9 @@ def test_fichier_refuse_avec_un_message_precis(tmp_path, sources, nom, motif, fa
     assert f"« {nom} » ({PIECE})" in e.value.message and extrait in e.value.message
     assert e.value.fichier == mauvais and e.value.piece == PIECE
     if motif == "type":
-        assert "Déposez un PDF, une photo ou une capture d'écran (JPEG, PNG, HEIC" in e.value.message
+        # the common words only; the list of formats stays beside the upload field (issue 14 point 8)
+        assert "Déposez plutôt une photo, un PDF ou un document Word." in e.value.message
+        assert "HEIC" not in e.value.message
 
     sortie = tmp_path / "sortie" / "07_Piece.pdf"
     sortie.parent.mkdir()
@@ -532,7 +534,8 @@ def test_piece_impossible_a_alleger_refusee(tmp_path, sources):
                          limites=Limites(taille_max_fichier=20_000))
     assert e.value.motif == "taille" and e.value.piece == "pièce n° 5"
     assert e.value.message.startswith("La pièce n° 5 pèse ")
-    assert " Mo " in e.value.message and "Télérecours citoyens" in e.value.message
+    # a limit under 0,1 Mo reads in Ko, never « 0 Mo » (issue 14 point 8)
+    assert "les 20 Ko permis" in e.value.message and "Télérecours citoyens" in e.value.message
     assert not sortie.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -593,7 +596,8 @@ def test_scan_16_bits_en_niveaux_de_gris(tmp_path):
 
 
 @pytest.mark.parametrize("octets, attendu", [
-    (30 * 1024 * 1024, "30 Mo"), (int(9.4 * 1024 * 1024), "9,4 Mo"), (63_000, "0,06 Mo"), (0, "0 Mo"),
+    (30 * 1024 * 1024, "30 Mo"), (int(9.4 * 1024 * 1024), "9,4 Mo"), (63_000, "62 Ko"), (0, "0 Ko"),
+    (500, "moins de 1 Ko"), (104_857, "102 Ko"), (104_858, "0,1 Mo"), (600_000, "0,57 Mo"),
     (150 * 1024 * 1024, "150 Mo"),
 ])
 def test_sizes_are_written_one_way_everywhere(octets, attendu):

@@ -14,6 +14,9 @@ import daharness as da
 import dossiers as exemples
 
 CLIENTE = {"email": "cliente@example.org"}
+ACCUEIL = "Bienvenue"
+# the eligibility screen's checkboxes, nothing ticked (« Aucune de ces situations »)
+AUCUNE_SITUATION = {"deja_enregistre": False, "asile": False, "mineur": False, "retention": False}
 
 
 class Parcours:
@@ -24,10 +27,13 @@ class Parcours:
         self.racine = racine
         exemples.donnees(racine)  # real small files: c1..c4.png, lrar.pdf, contrat.pdf…
         self.plan = {
+            # the welcome screen, acknowledged before any question (issue 14 point 2)
+            "client.accueil_compris": None,
             # a user who sent a dossier from another session is offered to reload it: not here
             "client.choix_reprise": "vide",
             "client.departement": {"client.departement": "93"},
             "client.decision_existante": False,
+            "client.situations": {"client.situations": AUCUNE_SITUATION},
             "client.nature_demande": "renouvellement",
             "client.requerant.nom": {"client.requerant.nom": "Diallo", "client.requerant.prenoms": "Awa",
                                      "client.requerant.sexe": "F"},
@@ -41,6 +47,7 @@ class Parcours:
             "client.titre": {"client.titre": "carte de séjour « salarié »",
                              "client.date_expiration": dt.datetime(2026, 12, 15)},
             "client.type_blocage": "aucun_creneau",
+            "client.titre_anef": "non",
             "client.plateforme": {"client.plateforme": "site de la préfecture"},
             "client.tentatives.explique": None,
             "tentatives": [(dt.datetime(2026, 10, 5), dt.time(9, 0)), (dt.datetime(2026, 10, 14), dt.time(10, 0)),
@@ -48,13 +55,16 @@ class Parcours:
             "constat": "aucun créneau disponible",
             "demarches": [("lrar", dt.datetime(2026, 10, 16), "lrar.pdf")],
             "circonstances": [("Mon titre expire le 15 décembre.", "contrat.pdf")],
+            # the structured urgency choices (issue 9 point 15): none checked, the text is « autre »
+            "client.urgence_expliquee": None,
+            "client.natures_urgence": {"client.natures_urgence": {}},
             "client.piece_identite": "passeport.pdf",
             "client.piece_sejour": "titre.pdf",
             "client.piece_domicile": None,
             "autres_pieces": [],
             "client.aide_juridictionnelle_provisoire": True,
             "client.delai_jours": {"client.delai_jours": 15, "client.delai_rdv_jours": None,
-                                   "client.astreinte_euros": 100, "client.frais_l761_1_euros": 0,
+                                   "client.astreinte_euros": 100, "client.frais_copies": 0,
                                    "client.lieu_signature": "Montreuil"},
         }
         self.plan.update(changements)
@@ -78,6 +88,8 @@ class Parcours:
         elif nom == "circonstances":
             texte, fichier = self.plan["circonstances"][index]
             champs = {f"client.circonstances[{index}].texte": texte, f"client.circonstances[{index}].libelle": ""}
+            if f"client.circonstances[{index}].nature" in s.fields and not s.get(f"client.circonstances[{index}].nature"):
+                champs[f"client.circonstances[{index}].nature"] = "autre"
             if fichier:
                 s.upload(f"client.circonstances[{index}].fichiers", self.racine / fichier)
             else:
@@ -118,14 +130,18 @@ class Parcours:
 
 
 def session():
-    return da.start("rdvrefere.yml", user=CLIENTE)
+    """A new session, past the welcome screen (acknowledged first, before any question)."""
+    s = da.start("rdvrefere.yml", user=CLIENTE)
+    assert s.question_text == ACCUEIL, s.screen()
+    s.answer()
+    return s
 
 
 def test_renewal_no_slot_whole_path_to_review_and_bundle(tmp_path):
     s, parcours = session(), Parcours(tmp_path)
     parcours.jusqua(s, "Vérifiez votre dossier")
-    assert parcours.vus[:4] == ["Où habitez-vous ?", "Avez-vous reçu une décision de la préfecture ?",
-                                "Que demandez-vous à la préfecture ?", "Qui êtes-vous ?"]
+    assert parcours.vus[:5] == ["Où habitez-vous ?", "Avez-vous reçu une décision de la préfecture ?",
+                                "Est-ce que l'une de ces situations vous concerne ?", "Que demandez-vous à la préfecture ?", "Qui êtes-vous ?"]
     texte = s.subquestion_text
     # pièces in their final order with numbers, from the core's numbering
     pieces = s.eval("[(p.numero, p.libelle, p.acte_attaque) for p in client.pieces()]")
@@ -163,7 +179,8 @@ def test_first_application_category_absent_man_without_aid_or_demarche(tmp_path)
     parcours.jusqua(s, "Vérifiez votre dossier")
     # urgency is not presumed for a first application: the interview asks without a yes/no
     assert "Pourquoi est-ce urgent pour vous ?" not in parcours.vus
-    assert "Circonstance n° 1" in parcours.vus
+    # issue 14 point 4: what urgency the judge accepts, explained before it is asked
+    assert parcours.vus.index("Le juge agit seulement si c'est urgent") < parcours.vus.index("Ce qui est urgent")
     assert "Bloquant" not in s.subquestion_text
     donnees = s.eval("client.donnees()")
     assert donnees["demande"] == {"nature": "premiere_demande", "titre": "carte de séjour « vie privée et familiale »"}
@@ -192,7 +209,7 @@ def test_anef_with_contact_centre_is_clean(tmp_path):
     parcours = Parcours(tmp_path, **{"client.type_blocage": "anef",
                                      "demarches": [("contact_anef", dt.datetime(2026, 10, 12), "lrar.pdf")]})
     parcours.jusqua(s, "Vérifiez votre dossier")
-    assert not [p for p in s.eval("client.problemes()") if "431-2" in p.message]
+    assert not [p for p in s.eval("client.problemes()") if "diligences" in p.message]  # the R. 431-2 rule
     assert s.eval("client.pieces()[0].libelle").startswith("Demande au centre de contact citoyen")
 
 
@@ -213,24 +230,30 @@ def test_overseas_collectivity_gets_a_clear_answer(tmp_path):
     s = session()
     s.answer({"client.departement": "987"})
     assert s.question_text == "Ce service ne couvre pas votre lieu de résidence"
-    assert "la Polynésie française \\(987\\) n'est pas couvert" in s.subquestion_text
+    assert "La Polynésie française \\(987\\) n'est pas couverte" in s.subquestion_text
+    assert "372 du 26 avril 2000" in s.subquestion_text
 
 
-def test_a_refusal_decision_ends_the_interview(tmp_path):
+def test_a_recent_refusal_decision_ends_the_interview(tmp_path):
     s = session()
     s.answer({"client.departement": "75"})
     s.answer(True)
-    s.answer("refus")
-    assert s.question_text == "Ce référé ne convient pas à votre situation"
+    s.answer({"client.decisions": {"refus": True, "oqtf": False, "refus_rdv": False, "autre": False}})
+    s.answer("recente")
+    assert s.question_text == "Contestez d'abord cette décision, aujourd'hui"
 
 
-def test_an_oqtf_is_warned_then_carried_into_the_checks(tmp_path):
+def test_an_old_oqtf_is_warned_then_carried_into_the_checks(tmp_path):
     s = session()
     s.answer({"client.departement": "75"})
     s.answer(True)
-    s.answer("oqtf")
-    assert "OQTF" in s.question_text and "453391" in s.subquestion_text
-    s.answer()
+    s.answer({"client.decisions": {"refus": True, "oqtf": True, "refus_rdv": False, "autre": False}})
+    s.answer("ancienne")
+    # the risks said plainly, no case number on the client's screen (issue 14 point 8)
+    assert "OQTF" in s.question_text and "arrestation" in s.subquestion_text
+    assert "453391" not in s.subquestion_text
+    s.answer(True)
+    s.answer({"client.situations": AUCUNE_SITUATION})
     assert s.question_text == "Que demandez-vous à la préfecture ?"
     assert s.eval("client.oqtf_non_executee") is True
 
@@ -268,12 +291,12 @@ def test_hostile_text_is_shown_literally(tmp_path):
 def test_other_pieces_are_numbered_after_the_rest_and_reorderable(tmp_path):
     s = session()
     parcours = Parcours(tmp_path, autres_pieces=[("Certificat de scolarité", "contrat.pdf"),
-                                                 ("Acte de naissance", "passeport.pdf")])
+                                                 ("Attestation de bénévolat", "passeport.pdf")])
     parcours.jusqua(s, "Vérifiez votre dossier")
     libelles = s.eval("[p.libelle for p in client.pieces()]")
-    assert libelles[-2:] == ["Certificat de scolarité", "Acte de naissance"]
+    assert libelles[-2:] == ["Certificat de scolarité", "Attestation de bénévolat"]
     s.run("client.autres_pieces.elements.reverse()")
-    assert s.eval("[p.libelle for p in client.pieces()]")[-2:] == ["Acte de naissance", "Certificat de scolarité"]
+    assert s.eval("[p.libelle for p in client.pieces()]")[-2:] == ["Attestation de bénévolat", "Certificat de scolarité"]
     s.run("client.autres_pieces.pop(0)")
     assert s.eval("[p.libelle for p in client.pieces()]")[-1] == "Certificat de scolarité"
 

@@ -211,3 +211,46 @@ def test_a_file_that_is_not_word_is_refused_and_the_bundle_kept(tmp_path):
     with pytest.raises(DocxIllisible, match="n'est pas un document Word"):
         remplacer_requete(tmp_path / "depot" / NOM_ZIP, faux, tmp_path / "nouveau")
     assert (tmp_path / "depot" / NOM_ZIP).read_bytes() == avant
+
+
+# --- the staff table of the answers (staff_objects._reponses) -------------------------------
+
+_EMPLOI = {"nature": "emploi", "emploi": "contrat", "organisme": "Boulangerie [FILE x] ${ 7*7 }",
+           "montant_euros": 1500, "date": "2026-12-01", "texte": "Mon patron attend {{ 7*7 }}",
+           "fichiers": ["contrat.pdf"]}
+
+
+def test_resume_de_circonstance_label_details_and_quoted_words():
+    from docassemble.rdvrefere.dossier import Circonstance, resume_de_circonstance
+    attendu = ("emploi ou promesse d'embauche menacé — contrat de travail, Boulangerie [FILE x] ${ 7*7 }, "
+               "1\u202f500\u00a0€ par mois, date : 1er décembre 2026 — «\u00a0Mon patron attend {{ 7*7 }}\u00a0»")
+    assert resume_de_circonstance(_EMPLOI) == attendu
+    assert resume_de_circonstance(Circonstance.model_validate({**_EMPLOI, "fichiers": []})) == attendu
+    assert resume_de_circonstance({"nature": "famille", "conjoint": "francais", "nombre_enfants": 2}) == (
+        "famille en France (conjoint, enfants) — conjoint de nationalité française, 2 enfants")
+    assert resume_de_circonstance({"texte": "Mon titre expire bientôt."}) == "«\u00a0Mon titre expire bientôt.\u00a0»"
+    assert resume_de_circonstance({}) == "—"
+
+
+def test_staff_answers_show_a_structured_circonstance_and_the_classified_category(tmp_path):
+    import html
+    import re
+
+    import daharness  # noqa: F401 - sets docassemble's environment up before it is imported
+    from docassemble.rdvrefere.staff_objects import _reponses, html_sur
+    data = donnees(tmp_path, urgence={"circonstances": [_EMPLOI, {"texte": "Ancien texte libre"}]},
+                   pieces=[{"libelle": "Passeport", "fichiers": ["passeport.pdf"]},
+                           {"libelle": "Titre de séjour", "categorie": "sejour", "fichiers": ["titre.pdf"]}])
+    table = _reponses(data)
+    lignes = dict(re.findall(r"<tr><th>(.*?)</th><td>(.*?)</td></tr>", table))
+    urgence = html.unescape(lignes["Urgence n° 1"])
+    assert urgence.startswith("emploi ou promesse d'embauche menacé — contrat de travail, ")
+    assert "1\u202f500\u00a0€ par mois" in urgence and "date : 1er décembre 2026" in urgence
+    assert urgence.endswith("«\u00a0Mon patron attend {{ 7*7 }}\u00a0»")
+    assert html.unescape(lignes["Urgence n° 2"]) == "«\u00a0Ancien texte libre\u00a0»"
+    assert lignes["Pièce : Passeport"] == "identité"  # no category given: classified by its label
+    assert lignes["Pièce : Titre de séjour"] == html_sur("situation de séjour (titre, récépissé, visa)")
+    # the client's text is escaped: nothing docassemble, Mako or Markdown would read
+    assert html_sur(_EMPLOI["organisme"]) in table
+    for caractere in "${}[]*":
+        assert caractere not in re.sub(r"<(/?)(table|tbody|tr|th|td)\b[^>]*>", "", table), caractere

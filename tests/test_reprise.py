@@ -19,6 +19,14 @@ from test_interview import Parcours
 REVUE = "Vérifiez votre dossier"
 REPRISE = "Reprendre votre dossier ?"
 PREMIER_ECRAN = "Où habitez-vous ?"
+
+
+def demarrer(yaml: str, **kwargs):
+    """A new session, its welcome screen acknowledged (it comes before the resume offer)."""
+    s = da.start(yaml, **kwargs)
+    assert s.question_text == "Bienvenue", s.screen()
+    s.answer()
+    return s
 REGISTRE = "__import__('docassemble.rdvrefere.registre_serveur', fromlist=['registre']).registre()"
 NOM_HOSTILE = "Diallo *gras* [BR] ${ 7*7 } <b>x</b>"
 
@@ -50,14 +58,18 @@ PLANS = {
                        "client.requerant.nom": {"client.requerant.nom": NOM_HOSTILE, "client.requerant.prenoms": "Awa",
                                                 "client.requerant.sexe": "F"}},
     "premiere_demande_oqtf": {
-        "client.decision_existante": True, "client.type_decision": "oqtf", "client.oqtf_compris": None,
+        "client.decision_existante": True,
+        "client.decisions": {"client.decisions": {"refus": True, "oqtf": True, "refus_rdv": False, "autre": False}},
+        "client.date_decision": "ancienne", "client.oqtf_compris": True,
+        # the OQTF's date and outcome go back and forth with the rest (issue 9 point 2)
+        "client.oqtf_date": {"client.oqtf_date": dt.datetime(2024, 3, 1), "client.oqtf_recours": "rejete"},
         "client.nature_demande": "premiere_demande", "client.type_blocage": "categorie_absente",
         "client.titre": {"client.titre": "carte de séjour « vie privée et familiale »"},
         "demarches": [], "circonstances": [("Promesse d'embauche qui expire.", None)],
         "client.piece_sejour": None, "client.piece_domicile": "contrat.pdf",
         "client.aide_juridictionnelle_provisoire": False,
         "client.delai_jours": {"client.delai_jours": 10, "client.delai_rdv_jours": 30, "client.astreinte_euros": 0,
-                               "client.frais_l761_1_euros": 35, "client.lieu_signature": "Saint-Denis"},
+                               "client.frais_affranchissement": 35, "client.lieu_signature": "Saint-Denis"},
     },
 }
 
@@ -65,7 +77,7 @@ PLANS = {
 @pytest.mark.parametrize("plan, theid", [("renouvellement", 61), ("premiere_demande_oqtf", 62)])
 def test_une_nouvelle_session_recharge_la_derniere_version_envoyee(tmp_path, plan, theid):
     # session A: the whole interview, sent to the team, then a second version
-    a = da.start("rdvrefere.yml", user=_utilisateur(theid))
+    a = demarrer("rdvrefere.yml", user=_utilisateur(theid))
     Parcours(tmp_path / "a", **PLANS[plan]).jusqua(a, REVUE)
     assert a.eval("client.transmission_reussie()") is True
     a.run("client.tentatives[0].constat = 'Version 2 : plus aucune plage horaire'")
@@ -77,7 +89,7 @@ def test_une_nouvelle_session_recharge_la_derniere_version_envoyee(tmp_path, pla
     assert a.eval("client.dossier_a_reprendre()") is None  # A's own session: nothing to offer
 
     # session B of the same user (e.g. after a password reset): offered before the first question
-    b = da.start("rdvrefere.yml", user=_utilisateur(theid))
+    b = demarrer("rdvrefere.yml", user=_utilisateur(theid))
     assert b.question_text == REPRISE, b.screen()
     assert b.buttons == [("reprendre", "Recharger mon dossier envoyé"), ("vide", "Commencer un dossier vide")]
     texte = b.subquestion_text
@@ -121,22 +133,22 @@ def test_une_nouvelle_session_recharge_la_derniere_version_envoyee(tmp_path, pla
 
 
 def test_commencer_un_dossier_vide_ou_un_autre_utilisateur(tmp_path):
-    a = da.start("rdvrefere.yml", user=_utilisateur(71))
+    a = demarrer("rdvrefere.yml", user=_utilisateur(71))
     Parcours(tmp_path / "a").jusqua(a, REVUE)
     assert a.eval("client.transmission_reussie()") is True
     dossier_a = a.eval(REGISTRE).du_client(71, a.session_id)
 
     # another user is never offered A's dossier, nor can a forged offer load it
-    autre = da.start("rdvrefere.yml", user=_utilisateur(72))
+    autre = demarrer("rdvrefere.yml", user=_utilisateur(72))
     assert autre.question_text == PREMIER_ECRAN and autre.get("client.reprise", "absent") is None
     offre = {"dossier": dossier_a.id, "envoi": 1, "nom": "", "quand": ""}
     assert autre.eval(f"client.reprendre_le_dossier_transmis({offre!r})") is False
     assert autre.eval("client.sans_reponses()") is True
     # nor is anyone who is not signed in
-    assert da.start("rdvrefere.yml").question_text == PREMIER_ECRAN
+    assert demarrer("rdvrefere.yml").question_text == PREMIER_ECRAN
 
     # the same user may start an empty dossier: the first question, nothing answered
-    b = da.start("rdvrefere.yml", user=_utilisateur(71))
+    b = demarrer("rdvrefere.yml", user=_utilisateur(71))
     assert b.question_text == REPRISE
     b.answer("vide")
     assert b.question_text == PREMIER_ECRAN and b.eval("client.sans_reponses()") is True
@@ -146,19 +158,19 @@ def test_commencer_un_dossier_vide_ou_un_autre_utilisateur(tmp_path):
 
 
 def test_sans_dossier_envoye_l_entretien_commence_comme_avant(tmp_path):
-    s = da.start("rdvrefere.yml", user=_utilisateur(81))
+    s = demarrer("rdvrefere.yml", user=_utilisateur(81))
     assert s.question_text == PREMIER_ECRAN and s.get("client.reprise", "absent") is None
     parcours = Parcours(tmp_path)
     parcours.jusqua(s, REVUE)
     assert REPRISE not in parcours.vus
-    assert parcours.vus[:4] == [PREMIER_ECRAN, "Avez-vous reçu une décision de la préfecture ?",
-                                "Que demandez-vous à la préfecture ?", "Qui êtes-vous ?"]
+    assert parcours.vus[:5] == [PREMIER_ECRAN, "Avez-vous reçu une décision de la préfecture ?",
+                                "Est-ce que l'une de ces situations vous concerne ?", "Que demandez-vous à la préfecture ?", "Qui êtes-vous ?"]
 
 
 def test_reprendre_depuis_sans_registre_remplit_une_session_vierge(tmp_path):
     """`reprendre_depuis(donnees, lire)` alone: the inverse of `donnees_transmises()`, with the
     bytes read by any function (here a dict)."""
-    a = da.start("rdvrefere.yml", user=_utilisateur(91))
+    a = demarrer("rdvrefere.yml", user=_utilisateur(91))
     Parcours(tmp_path / "a", autres_pieces=[("Acte de naissance", "passeport.pdf")]).jusqua(a, REVUE)
     donnees, chemins = a.eval("client.donnees_transmises()")
     octets = {sha: Path(chemin).read_bytes() for sha, chemin in chemins.items()}
@@ -168,7 +180,7 @@ def test_reprendre_depuis_sans_registre_remplit_une_session_vierge(tmp_path):
         lus.append(sha)
         return octets[sha]
 
-    b = da.start("rdvrefere.yml", user=_utilisateur(92))
+    b = demarrer("rdvrefere.yml", user=_utilisateur(92))
     b.user_dict["_lire_test"] = lire
     b.run("client.reprendre_depuis(" + repr(donnees) + ", _lire_test)\ndel _lire_test")
     assert sorted(set(lus)) == sorted(octets) and len(lus) == len(octets)  # each content read once

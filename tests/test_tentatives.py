@@ -106,7 +106,9 @@ def test_live_summary_says_what_is_missing(tmp_path):
                            "semaine, à partir du 12 octobre 2026.")
     trois = bilan_des_tentatives(tentatives(tmp_path, "2026-10-05", "2026-10-13", "2026-10-20").tentatives)
     assert trois.conseille and trois.semaines[0] == dt.date(2026, 10, 5)
-    assert trois.resume() == "3 tentatives sur 16 jours, au cours de 3 semaines différentes. C'est suffisant."
+    assert trois.resume() == ("3 tentatives sur 16 jours, au cours de 3 semaines différentes. Continuez d'essayer "
+                              "chaque semaine jusqu'au dépôt : plus les essais durent, plus la demande est solide.")
+    assert "suffisant" not in trois.resume()
     meme_jour = bilan_des_tentatives(tentatives(tmp_path, "2026-10-05", "2026-10-05").tentatives)
     assert not meme_jour.suffisant and meme_jour.resume().startswith("2 tentatives, toutes le même jour.")
     assert "Aucune tentative" in bilan_des_tentatives([]).resume()

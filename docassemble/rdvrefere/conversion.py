@@ -49,6 +49,9 @@ __all__ = [
 TYPES_ACCEPTES = ("un PDF, une photo ou une capture d'écran (JPEG, PNG, HEIC, WebP, GIF, TIFF), "
                   "ou un document texte (Word .docx ou .doc, OpenDocument .odt, RTF)")
 EXTENSIONS_ACCEPTEES = tuple(EXTENSIONS)     # for the upload widget's « accept » list
+# What a refusal tells the client to send instead: the common words only, the full list of formats
+# (TYPES_ACCEPTES) stays beside the upload field (issue 14 point 8).
+DEPOSEZ_PLUTOT = "Déposez plutôt une photo, un PDF ou un document Word."
 _MIO = 1024 * 1024
 
 
@@ -94,11 +97,21 @@ def _refus(chemin: Path, nom: str, piece: str, motif: str, suite: str) -> Fichie
 
 
 def taille_en_mo(octets: int) -> str:
-    """A size as people read it: « 0,06 Mo », « 9,4 Mo », « 30 Mo » (Mo of 1 024 × 1 024 bytes,
-    the unit of Limites.taille_max_fichier). Every message and screen uses this one."""
+    """A size as people read it: « 62 Ko », « 0,5 Mo », « 9,4 Mo », « 30 Mo » (Mo of 1 024 × 1 024
+    bytes, the unit of Limites.taille_max_fichier; Ko of 1 024 bytes). Never « 0 Mo »: under 0,1 Mo
+    the size is in Ko, and under 1 Ko it reads « moins de 1 Ko » (issue 14 point 8). Every message
+    and screen uses this one."""
+    if octets < _MIO / 10:
+        if octets == 0:
+            return "0 Ko"
+        if octets < 1024:
+            return "moins de 1 Ko"
+        return f"{round(octets / 1024)} Ko"
     valeur = octets / _MIO
     texte = f"{valeur:.2f}" if valeur < 1 else f"{valeur:.1f}" if valeur < 100 else f"{valeur:.0f}"
-    return texte.removesuffix(".00").removesuffix(".0").replace(".", ",") + " Mo"
+    if "." in texte:
+        texte = texte.rstrip("0").rstrip(".")
+    return texte.replace(".", ",") + " Mo"
 
 
 # -- PDF reading ----------------------------------------------------------------------------
@@ -216,7 +229,7 @@ def _examiner(chemin: Path, piece: str, limites: Limites, nom: str | None) -> In
     if not chemin.is_file():
         raise refus("introuvable", "est introuvable : déposez-le à nouveau.")
     if chemin.stat().st_size == 0:
-        raise refus("vide", "est vide (0 octet) : l'envoi a sans doute échoué. Déposez-le à nouveau.")
+        raise refus("vide", "est vide : l'envoi a sans doute échoué. Déposez-le à nouveau.")
 
     detection = detecter(chemin)
     genre = detection.genre
@@ -230,18 +243,18 @@ def _examiner(chemin: Path, piece: str, limites: Limites, nom: str | None) -> In
     if annonce and categorie(annonce) != categorie(genre):
         if genre in GENRES_ACCEPTES:
             vrai_nom = Path(nom).with_suffix(EXTENSION_USUELLE[genre]).name
-            raise refus("extension", f"porte l'extension {extension} mais contient en réalité "
-                                     f"{description(genre)}. Vérifiez qu'il s'agit du bon fichier ; si oui, "
+            raise refus("extension", f"porte l'extension {extension}, mais c'est en réalité "
+                                     f"{description(genre)}. Vérifiez que c'est le bon fichier. Si oui, "
                                      f"renommez-le « {vrai_nom} » et déposez-le à nouveau.")
-        raise refus("extension", f"porte l'extension {extension} mais contient en réalité "
-                                 f"{description(genre)}, qui n'est pas accepté. Déposez {TYPES_ACCEPTES}.")
+        raise refus("extension", f"porte l'extension {extension}, mais c'est en réalité "
+                                 f"{description(genre)}. Ce type de fichier n'est pas accepté. {DEPOSEZ_PLUTOT}")
     if genre == "office_chiffre":
         raise refus("mot_de_passe", "est protégé par un mot de passe : ouvrez-le, enregistrez-le sans "
                                     "mot de passe ou en PDF, puis déposez la copie.")
     if genre not in GENRES_ACCEPTES:
         conseil = f" Pour ce fichier : {CONSEILS[genre]}." if genre in CONSEILS else ""
-        raise refus("type", f"est {description(genre)} : ce type de fichier n'est pas accepté. "
-                            f"Déposez {TYPES_ACCEPTES}.{conseil}")
+        raise refus("type", f"est {description(genre)}. Ce type de fichier n'est pas accepté. "
+                            f"{DEPOSEZ_PLUTOT}{conseil}")
 
     if genre == "pdf":
         with _ouvrir_pdf_ou_refuser(chemin, nom, piece) as doc:
@@ -262,15 +275,15 @@ def _ouvrir_pdf_ou_refuser(chemin: Path, nom: str, piece: str) -> pikepdf.Pdf:
         return _ouvrir_pdf(chemin)
     except pikepdf.PasswordError:
         raise _refus(chemin, nom, piece, "mot_de_passe",
-                     "est protégé par un mot de passe : ouvrez-le, imprimez-le en PDF sans mot de passe, "
+                     "est protégé par un mot de passe. Ouvrez-le, imprimez-le en PDF sans mot de passe, "
                      "puis déposez la copie.") from None
     except _PdfIllisible as e:
         if str(e) == "aucune page":
             raise _refus(chemin, nom, piece, "endommage",
                          "est un PDF qui ne contient aucune page : déposez le bon fichier.") from None
         raise _refus(chemin, nom, piece, "endommage",
-                     "est un PDF endommagé ou incomplet (l'envoi a peut-être été interrompu) : il ne peut pas "
-                     "être lu. Ouvrez-le pour vérifier, puis déposez une copie complète.") from None
+                     "est un PDF endommagé ou incomplet : il ne peut pas être lu. L'envoi a peut-être été "
+                     "interrompu. Ouvrez-le pour vérifier, puis déposez une copie complète.") from None
 
 
 def _refus_trop_grande(chemin, nom, piece, e: images.ImageTropGrande, limites: Limites) -> FichierRefuse:
@@ -281,14 +294,14 @@ def _refus_trop_grande(chemin, nom, piece, e: images.ImageTropGrande, limites: L
     else:
         taille = ""
     return _refus(chemin, nom, piece, "trop_grande",
-                  f"est une image trop grande{taille} : au plus {_millions(limites.pixels_max)} de pixels. "
+                  f"est une image trop grande{taille}. Le maximum est {_millions(limites.pixels_max)} de pixels. "
                   "Réduisez sa taille ou faites-en une capture d'écran, puis déposez-la à nouveau.")
 
 
 def _refus_image_illisible(chemin: Path, nom: str, piece: str, genre: str) -> FichierRefuse:
     return _refus(chemin, nom, piece, "endommage",
-                  f"est {description(genre)} endommagée ou incomplète (l'envoi a peut-être été interrompu) : "
-                  "elle ne peut pas être lue. Déposez-la à nouveau.")
+                  f"est {description(genre)} endommagée ou incomplète : elle ne peut pas être lue. "
+                  "L'envoi a peut-être été interrompu. Déposez-la à nouveau.")
 
 
 def _millions(n: int) -> str:

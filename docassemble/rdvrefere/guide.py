@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .juridictions import Juridiction
 from .numerotation import Piece
 
-__all__ = ["Etape", "etapes_du_depot", "guide_en_texte"]
+__all__ = ["APRES_LE_DEPOT", "Etape", "etapes_du_depot", "guide_en_texte"]
 
 ADRESSE = "https://citoyens.telerecours.fr"
 
@@ -41,8 +41,9 @@ def etapes_du_depot(pieces: list[Piece], juridiction: Juridiction, *, requete: s
         )),
         Etape("2. Case « Requête »", (f"Déposez le fichier {requete}.",)),
         Etape("3. Case « Acte attaqué » (obligatoire)", (
-            "Ce référé n'attaque aucune décision : la préfecture n'en a pris aucune (article L. 521-3 du code "
-            "de justice administrative). Cette case attend donc la preuve qu'il n'existe pas de décision.",
+            "Le site demande ici une décision de la préfecture. Mais la préfecture n'a pris aucune décision : "
+            "c'est justement le problème. Dans cette case, mettez donc le document qui montre votre demande "
+            "restée sans réponse.",
             (f"Déposez le fichier {acte.nom_fichier} (pièce n° {acte.numero} : {acte.libelle}). "
              "Ne le déposez pas une seconde fois plus bas." if acte else
              "Déposez la première de vos pièces qui montre vos tentatives ou votre courrier à la préfecture."),
@@ -58,13 +59,46 @@ def etapes_du_depot(pieces: list[Piece], juridiction: Juridiction, *, requete: s
          "du numéro de la pièce (la pièce n° 1 est dans la case « Acte attaqué ») : seul le nom compte."] + lignes)))
     etapes.append(Etape("5. Vérifier et envoyer", (
         "Sur la page de résumé, vérifiez que chaque nom commence par son numéro, sans trou ni doublon.",
-        "Lisez et cochez l'avertissement sur les requêtes abusives, puis cliquez sur « Envoyer ».",
+        "Le site vous demande de cocher un avertissement sur les « requêtes abusives ». Cela veut dire : "
+        "le juge peut donner une amende à une personne qui saisit le tribunal sans raison sérieuse. "
+        "Ce n'est pas votre cas si vos réponses et vos captures sont vraies. Cochez, puis cliquez sur « Envoyer ».",
         "Vous recevrez par courriel un « accusé de dépôt », puis un « accusé d'enregistrement » avec le numéro "
         "de l'affaire. Gardez-les : ce numéro sert pour toute la suite.",
         "Le fichier Inventaire.pdf n'est pas à déposer : Télérecours dresse l'inventaire à partir des noms, "
         "et la requête se termine par la liste des pièces. Gardez-le pour vous.",
     )))
+    etapes.append(Etape("6. Après le dépôt", APRES_LE_DEPOT))
     return etapes
+
+
+# After filing (issue 14 point 6). Sources, verified:
+# - CJA R. 611-8-6 (Télérecours citoyens): a party is deemed to receive a document on its first
+#   consultation, or, without one, two working days after it is put online (jurisconsulte.net
+#   quoting the article, « dans un délai de deux jours ouvrés à compter de la date de mise à
+#   disposition du document dans l'application, à l'issue de ce délai »);
+# - the juge des référés may reject without a hearing (CJA L. 522-3: when the demand « ne présente
+#   pas un caractère d'urgence » or is manifestly inadmissible or ill-founded, by « une ordonnance
+#   motivée » without the L. 522-1 hearing; consultation.avocat.fr quoting the article);
+# - appeal: CJA L. 523-1, the orders under L. 521-3 « sont rendues en dernier ressort » (text on
+#   legifrance.gouv.fr): only cassation before the Conseil d'État, within 15 days, with an avocat
+#   au Conseil d'État (droit.md « Who, where, what it costs »);
+# - a new requête after a rejection: a référé order is provisional and the new attempts are new
+#   facts; this is practice, not a text found (said as « vous pourrez en déposer une nouvelle »).
+APRES_LE_DEPOT = (
+    "Déposez le dossier une seule fois. Si une équipe relit votre dossier, attendez qu'elle l'ait approuvé.",
+    "Le tribunal vous écrit sur Télérecours citoyens, pas par la poste. Regardez le site tous les deux jours, "
+    "et lisez les courriels qui vous préviennent.",
+    "Un document mis sur le site compte comme reçu deux jours ouvrés plus tard, même si vous ne l'avez pas ouvert. "
+    "Les délais commencent alors.",
+    "Le juge peut décider sans audience. S'il vous convoque, venez avec les originaux de vos documents "
+    "et de vos captures.",
+    "Si la préfecture vous donne un rendez-vous pendant ce temps, dites-le tout de suite au tribunal, "
+    "par un message sur Télérecours citoyens.",
+    "Vous ne pouvez pas faire appel de la décision du juge. Un seul recours existe : devant le Conseil d'État, "
+    "dans les 15 jours, avec un avocat spécialisé (avocat au Conseil d'État).",
+    "Si le juge rejette votre demande, vous pourrez en déposer une nouvelle plus tard, avec de nouveaux essais "
+    "de rendez-vous.",
+)
 
 
 def guide_en_texte(etapes: list[Etape]) -> str:

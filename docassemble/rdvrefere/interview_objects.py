@@ -16,14 +16,14 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime, log, url_action,
-                                   user_info, user_logged_in)
+from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime, get_config, log,
+                                   url_action, user_info, user_logged_in)
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire, sha256_du_fichier
 from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier, taille_en_mo
 from .dates import date_longue, heure_fr
 from .dossier import (NATURES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
-                      dossier_depuis_donnees, problemes_de_validation)
+                      dossier_depuis_donnees, problemes_de_validation, resume_de_circonstance)
 from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
 from .numerotation import Piece, numeroter
@@ -34,13 +34,15 @@ from .redaction import ville_de
 from .requete import ModeleInvalide, PdfImpossible
 from .tentatives import BilanTentatives, bilan_des_dates, regle_des_tentatives
 from .transmission import empreinte, nom_de_fichier_sur, references, vers_json
+from .types_fichiers import ACCEPT_TELEVERSEMENT, FORMATS_ACCEPTES
 from .verification import verifier
 
 __all__ = [
     "DossierClient", "FichierEtranger", "session_du_client", "LIMITES", "choix_departements", "refus_televersement", "texte_sur",
     "taille_en_mo", "resume_televersement", "jour", "date_du_jour", "probleme_de_tentative",
     "plateforme_par_defaut", "ville_de", "message_collectivite", "libelle_du_chemin",
-    "garder_televersement", "retenir_televersement", "deja_joint",
+    "garder_televersement", "retenir_televersement", "deja_joint", "ACCEPT_TELEVERSEMENT", "FORMATS_ACCEPTES", "contact_association",
+    "choix_natures_urgence", "titre_circonstance", "resume_circonstance",
     # core names the screens use
     "COLLECTIVITES_NON_COUVERTES", "NATURES_DEMARCHE", "TYPES_BLOCAGE", "NOM_ZIP", "date_longue", "heure_fr",
     "erreurs",
@@ -50,9 +52,10 @@ LIMITES = Limites()
 
 
 def choix_departements() -> list[dict[str, str]]:
-    """Dropdown choices: the 101 départements, then the collectivities that are not covered."""
+    """Dropdown choices: the 101 départements and Saint-Pierre-et-Miquelon, Saint-Barthélemy,
+    Saint-Martin (covered), then the collectivities that are not covered."""
     choix = [{j.code: f"{j.code} — {j.departement}"} for j in toutes_les_juridictions()]
-    choix += [{code: f"{code} — {nom[0].upper() + nom[1:]}"} for code, nom in COLLECTIVITES_NON_COUVERTES.items()]
+    choix += [{code: f"{code} — {nom}"} for code, nom in COLLECTIVITES_NON_COUVERTES.items()]
     return choix
 
 
@@ -62,6 +65,15 @@ def choix_departements() -> list[dict[str, str]]:
 # « [QR …] ») before Markdown, and a backslash does not stop it (« \[FILE x\] » still matches).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}()#+\-.!])")
 _ENTITES = {"|": "&#124;", "[": "&#91;", "]": "&#93;"}
+
+
+def contact_association() -> str:
+    """The association's own contact for clients (the operator's setting `rdvrefere contact:`, README),
+    as plain text; '' when the server does not set it. Shown with `texte_sur`, never as a template."""
+    valeur = get_config("rdvrefere contact")
+    if isinstance(valeur, (list, tuple)):
+        valeur = " ; ".join(str(v) for v in valeur if v)
+    return " ".join(str(valeur or "").split())
 
 
 def texte_sur(texte: object) -> str:
@@ -74,10 +86,39 @@ def texte_sur(texte: object) -> str:
 def _chemins(fichiers: object) -> list[str]:
     """Local paths of an upload field (DAFileList, DAFile, or nothing)."""
     if isinstance(fichiers, DAFileList):
-        return [f.path() for f in fichiers if getattr(f, "ok", True)]
+        return [_chemin(f) for f in fichiers if getattr(f, "ok", True)]
     if isinstance(fichiers, DAFile):
-        return [fichiers.path()]
+        return [_chemin(fichiers)]
     return []
+
+
+def _chemin(fichier: DAFile) -> str:
+    """The local path of an uploaded file, as the client sent it. docassemble's `DAFile.path()`
+    measures every .jpg, .png and .gif with Pillow on the way (`add_info_about_file`) and lets
+    Pillow's error through, in English and with the server's path (« cannot identify image file
+    '/…/file.jpg' », « decompression bomb »), for a file that is no such image or a huge one. That
+    file is then found again without the measure, so that the engine examines it and refuses it
+    with its own French message naming the file and the pièce (issue 10)."""
+    try:
+        return fichier.path()
+    except Exception:  # noqa: BLE001 - whatever Pillow raises on a file the client chose
+        chemin = _chemin_sans_mesure(fichier)
+        if chemin is None:
+            raise
+        return chemin
+
+
+def _chemin_sans_mesure(fichier: DAFile) -> str | None:
+    """The stored bytes of an upload of this session, asked of docassemble under a name that it
+    does not measure (docassemble keeps them in « file », beside the « file.jpg » link)."""
+    from docassemble.base.hooks import file_number_finder  # noqa: PLC0415
+    try:
+        numero = int(fichier.number)
+        info = file_number_finder(numero, filename="televersement.bin") or {}
+    except Exception:  # noqa: BLE001
+        return None
+    brut = info.get("path")
+    return brut if brut and Path(brut).is_file() else None
 
 
 def refus_televersement(fichiers: object, piece: str) -> str | None:
@@ -124,12 +165,16 @@ def retenir_televersement(variable: str, fichiers: object) -> None:
 
 
 def deja_joint(variable: str) -> str:
-    """« Déjà joint : capture.png. » for the screen, when earlier files are remembered."""
+    """The lines of an upload screen: the formats the field accepts (the same list as its
+    `accept`, types_fichiers.FORMATS_ACCEPTES) and, when earlier files are remembered,
+    « Déjà joint : capture.png. »."""
+    formats = f"Formats acceptés : {FORMATS_ACCEPTES}."
     memoire = _memoire_des_televersements()
     if not memoire.defined(variable) or not _chemins(memoire.get(variable)):
-        return ""
+        return formats
     noms = ", ".join(_noms(memoire.get(variable)))
-    return f"Déjà joint : {texte_sur(noms)}. Laissez le champ vide pour le garder, ou choisissez d'autres fichiers."
+    return (f"{formats}\n\nDéjà joint : {texte_sur(noms)}. Laissez le champ vide pour le garder, "
+            "ou choisissez d'autres fichiers.")
 
 
 def resume_televersement(fichiers: object) -> str:
@@ -269,6 +314,85 @@ def _heure_de_champ(valeur: object) -> dt.time | None:
         return None
 
 
+# --- urgency (issue 9 points 2, 12 and 15) -------------------------------------------------
+
+# The detail fields of a circonstance that apply to each nature (the others are not sent to the core).
+_CHAMPS_DE_LA_NATURE = {
+    "emploi": ("emploi", "organisme", "montant_euros", "date"),
+    "droits_sociaux": ("organisme", "montant_euros", "date"),
+    "sante": ("personne", "organisme", "date"),
+    "scolarite": ("nombre_enfants", "organisme", "date"),
+    "famille": ("conjoint", "nombre_enfants"),
+    "etudes": ("organisme", "date"),
+    "limite_date": ("date",),
+    "fin_document": ("document", "date"),
+    "enfant_francais": ("date",),
+    "mariage_pacs": ("union", "conjoint", "date"),
+    "residence": ("date",),
+    "autre": (),
+}
+_NATURES_CLIENT = {
+    "emploi": "Un travail ou une promesse d'embauche que je risque de perdre",
+    "droits_sociaux": "Des aides (CAF, allocations, sécurité sociale) qui s'arrêtent",
+    "sante": "Ma santé, ou celle d'un proche",
+    "scolarite": "L'école de mes enfants",
+    "famille": "Ma famille en France (conjoint, enfants)",
+    "etudes": "Mes études ou un examen",
+    "limite_date": "Une limite d'âge ou une date limite",
+    "fin_document": "Un visa, un récépissé ou une attestation qui se termine",
+    "enfant_francais": "J'ai un enfant français",
+    "mariage_pacs": "Je me suis marié(e) ou pacsé(e)",
+    "residence": "Je vis en France depuis longtemps",
+    "autre": "Autre chose",
+}
+# The nature of a cost (CJA L. 761-1) → the interview's amount field.
+_FRAIS = {"copies": "frais_copies", "affranchissement": "frais_affranchissement",
+          "deplacement": "frais_deplacement", "autre": "frais_autre"}
+
+
+def choix_natures_urgence() -> list[dict[str, str]]:
+    """The structured urgency choices, in plain French."""
+    return [{cle: texte} for cle, texte in _NATURES_CLIENT.items()]
+
+
+def titre_circonstance(circonstance: DAObject) -> str:
+    """The title of a circonstance's screen (plain text, no client text)."""
+    nature = _defini(circonstance, "nature")
+    return _NATURES_CLIENT.get(nature, "Ce qui est urgent") if isinstance(nature, str) else "Ce qui est urgent"
+
+
+def resume_circonstance(circonstance: DAObject) -> str:
+    """One line for the table: the nature in plain words, its details, then the client's words in
+    quotation marks; the core's summary (the staff screens show the same), shown through texte_sur."""
+    return resume_de_circonstance(_precisions_circonstance(circonstance), _NATURES_CLIENT)
+
+
+def _vide(valeur: object) -> bool:
+    return valeur is None or valeur == "" or (isinstance(valeur, int) and not isinstance(valeur, bool) and valeur == 0)
+
+
+def _circonstance_pour_le_noyau(c: DAObject) -> dict:
+    """A circonstance's answers as the core's data: the nature's own fields only."""
+    donnees = {"texte": None, "libelle": _defini(c, "libelle") or None, "fichiers": _chemins(_defini(c, "fichiers"))}
+    donnees.update(_precisions_circonstance(c))
+    return donnees
+
+
+def _precisions_circonstance(c: DAObject) -> dict:
+    """A circonstance's text, nature and the nature's own detail fields (no file: nothing is opened)."""
+    nature = _defini(c, "nature")
+    donnees = {"texte": _defini(c, "texte") or None}
+    if isinstance(nature, str) and nature in _CHAMPS_DE_LA_NATURE:
+        donnees["nature"] = nature
+        for champ in _CHAMPS_DE_LA_NATURE[nature]:
+            valeur = _defini(c, champ)
+            if not _vide(valeur):
+                donnees[champ] = _date(valeur) if champ == "date" else valeur
+        if _defini(c, "fait_nouveau"):
+            donnees["fait_nouveau"] = True
+    return donnees
+
+
 def _liste_rassemblee(liste: DAList, il_y_en_a: bool | None = None) -> None:
     """A list left as docassemble leaves it after its gathering: the yes/no answered, gathered."""
     liste.there_are_any = bool(liste.elements) if il_y_en_a is None else il_y_en_a
@@ -314,9 +438,7 @@ class DossierClient(DAObject):
                            "description": _defini(d, "description"), "resultat": _defini(d, "resultat") or None,
                            "fichiers": _chemins(_defini(d, "fichiers"))}
                           for d in self.demarches.elements],
-            "urgence": {"circonstances": [{"texte": _defini(c, "texte"), "libelle": _defini(c, "libelle") or None,
-                                           "fichiers": _chemins(_defini(c, "fichiers"))}
-                                          for c in self.circonstances.elements],
+            "urgence": {"circonstances": [_circonstance_pour_le_noyau(c) for c in self.circonstances.elements],
                         "oqtf_non_executee": bool(_defini(self, "oqtf_non_executee", False))},
             "pieces": self._pieces_fixes() + [
                 {"libelle": _defini(p, "libelle"), "categorie": _defini(p, "categorie", "autre"),
@@ -332,7 +454,31 @@ class DossierClient(DAObject):
             del donnees["demande"]["motif_retard"]
         if not donnees["conclusions"].get("delai_rdv_jours"):  # an optional field left empty comes back as 0
             donnees["conclusions"].pop("delai_rdv_jours", None)
+        if _defini(self, "oqtf_non_executee") and _defini(self, "oqtf_date") and _defini(self, "oqtf_recours"):
+            donnees["urgence"]["oqtf"] = {"date": _date(self.oqtf_date), "recours": self.oqtf_recours}
+        frais = [{"nature": nature, "montant_euros": int(_defini(self, attribut) or 0)}
+                 for nature, attribut in _FRAIS.items() if int(_defini(self, attribut) or 0) > 0]
+        if frais:
+            # L. 761-1: the costs actually incurred, each stated; the sum asked is their total
+            if _defini(self, "frais_autre_description") and any(f["nature"] == "autre" for f in frais):
+                next(f for f in frais if f["nature"] == "autre")["description"] = self.frais_autre_description
+            donnees["conclusions"]["frais"] = frais
+            donnees["conclusions"].pop("frais_l761_1_euros", None)
         return donnees
+
+    def preparer_circonstances(self) -> None:
+        """Each urgency choice checked (`natures_urgence`) becomes a circonstance of that nature,
+        asked in turn; the first one fills the circonstance the list is gathering."""
+        coches = [n for n in _NATURES_CLIENT if _defini(self, "natures_urgence") and self.natures_urgence.get(n)]
+        if not coches:
+            return
+        presentes = {_defini(c, "nature") for c in self.circonstances.elements}
+        libres = [c for c in self.circonstances.elements if _defini(c, "nature") is None]
+        for nature in coches:
+            if nature in presentes:
+                continue
+            element = libres.pop(0) if libres else self.circonstances.appendObject()
+            element.nature = nature
 
     def _fixes(self) -> list[tuple[str, str, str]]:
         """(attribute, label, category) of the identity, stay and address pièces."""
@@ -452,7 +598,8 @@ class DossierClient(DAObject):
         etapes = etapes_du_depot(numeroter(dossier), juridiction(dossier.departement))
         blocs = []
         for etape in etapes:
-            blocs += [f"#### {texte_sur(etape.titre)}", "", *[f"* {texte_sur(ligne)}" for ligne in etape.lignes], ""]
+            # under the screen's « ## Déposer sur Télérecours citoyens »: one level down (axe heading-order)
+            blocs += [f"### {texte_sur(etape.titre)}", "", *[f"* {texte_sur(ligne)}" for ligne in etape.lignes], ""]
         return "\n".join(blocs)
 
     # --- the dossier transmis (registre.py) ------------------------------------------------
@@ -682,13 +829,17 @@ class DossierClient(DAObject):
             self.requerant.numero_etranger = ""  # optional, left empty
         poser(self, "departement", donnees.get("departement"))
 
-        # no decision, or an OQTF not carried out (the only decision the interview continues with)
+        # no decision, or an old OQTF not carried out (the only decision the interview continues
+        # with, once an association or a lawyer has seen it): the eligibility screens are passed
         urgence = section("urgence")
         self.oqtf_non_executee = bool(urgence.get("oqtf_non_executee"))
         self.decision_existante = self.oqtf_non_executee
         if self.oqtf_non_executee:
-            self.type_decision = "oqtf"
+            self.decisions = {"refus": False, "oqtf": True, "refus_rdv": False, "autre": False}
+            self.date_decision = "ancienne"
             self.oqtf_compris = True
+        self.situations = {"deja_enregistre": False, "asile": False, "mineur": False, "retention": False}
+        self.eligibilite_verifiee = True
 
         demande, blocage = section("demande"), section("blocage")
         poser(self, "nature_demande", demande.get("nature"))
@@ -698,6 +849,7 @@ class DossierClient(DAObject):
             self.motif_retard = demande.get("motif_retard")  # asked only for a late renewal
         poser(self, "type_blocage", blocage.get("type"))
         poser(self, "plateforme", blocage.get("plateforme"))
+        self.blocage_verifie = True  # the ANEF question was answered before this version was sent
 
         for source in elements(donnees.get("tentatives")):
             tentative = self.tentatives.appendObject()
@@ -719,12 +871,27 @@ class DossierClient(DAObject):
             demarche.complete = True
         _liste_rassemblee(self.demarches)
 
+        oqtf = urgence.get("oqtf") if isinstance(urgence.get("oqtf"), dict) else {}
+        if oqtf.get("date"):
+            self.oqtf_date = _date_de_champ(oqtf.get("date"))
+            poser(self, "oqtf_recours", oqtf.get("recours"))
         for source in elements(urgence.get("circonstances")):
             circonstance = self.circonstances.appendObject()
-            poser(circonstance, "texte", source.get("texte"))
+            # an older version's free text has no nature: it comes back as « autre », still quoted
+            circonstance.nature = source.get("nature") or "autre"
+            circonstance.texte = source.get("texte") or ""
             circonstance.libelle = source.get("libelle") or ""
+            for champ in ("emploi", "organisme", "montant_euros", "personne", "document", "conjoint", "union",
+                          "nombre_enfants"):
+                poser(circonstance, champ, source.get(champ))
+            if source.get("date"):
+                circonstance.date = _date_de_champ(source.get("date"))
+            circonstance.fait_nouveau = bool(source.get("fait_nouveau"))
             circonstance.fichiers = fichiers(f"{circonstance.instanceName}.fichiers", source.get("fichiers"))
             circonstance.complete = True
+        self.urgence_expliquee = True
+        self.natures_urgence = {n: False for n in _NATURES_CLIENT}
+        self.urgence_preparee = True
         _liste_rassemblee(self.circonstances)
 
         # identity, stay and address pièces go back to their own screens (the label and category
@@ -750,6 +917,13 @@ class DossierClient(DAObject):
         conclusions = section("conclusions")
         for cle in ("delai_jours", "astreinte_euros", "frais_l761_1_euros", "aide_juridictionnelle_provisoire"):
             poser(self, cle, conclusions.get(cle))
+        for attribut in _FRAIS.values():
+            setattr(self, attribut, 0)
+        for f in elements(conclusions.get("frais")):
+            if f.get("nature") in _FRAIS:
+                setattr(self, _FRAIS[f["nature"]], f.get("montant_euros") or 0)
+                if f["nature"] == "autre":
+                    self.frais_autre_description = f.get("description") or ""
         self.delai_rdv_jours = conclusions.get("delai_rdv_jours")  # optional, None when left empty
         self.lieu_signature = section("signature").get("lieu") or ""
 

@@ -34,8 +34,9 @@ from docassemble.base.util import DAFile, log, undefine, url_action, user_has_pr
 from . import bundle as _bundle
 from .chantier import Chantier, ouvrir_chantier
 from .conversion import Limites
-from .dossier import CATEGORIES_PIECE, DossierInvalide, NATURES_DEMARCHE, TYPES_BLOCAGE
+from .dossier import CATEGORIES_PIECE, DossierInvalide, NATURES_DEMARCHE, TYPES_BLOCAGE, resume_de_circonstance
 from .interview_objects import refus_televersement
+from .numerotation import categorie_de_piece
 from .personnel import (APPROUVE, DEPOSE, PRET_A_RELIRE, PRIVILEGE_PERSONNEL, ActionRefusee, date_heure_longue,
                         filtrer, lignes_du_journal, message_pour_le_client, normaliser_numero_affaire, remplacer_requete,
                         resumer)
@@ -44,6 +45,7 @@ from .registre import DossierModifie, DossierTransmis
 from .registre_serveur import ouvrir_contenu, registre, restriction_des_variables_active
 from .requete import DocxIllisible, PdfImpossible
 from .transmission import identite_d_element, identite_de_piece, lire_chemin, nom_de_fichier_sur
+from .types_fichiers import ACCEPT_TELEVERSEMENT
 
 __all__ = [
     "PRIVILEGE_PERSONNEL", "ActionRefusee", "est_personnel", "exiger_personnel", "auteur", "html_sur",
@@ -51,7 +53,7 @@ __all__ = [
     "modifier_conclusions", "textes_du_dossier", "modifier_textes", "regenerer", "remplacer_requete_par_docx",
     "changer_statut", "libelle_actuel", "conclusions_actuelles", "CATEGORIES_AJOUT", "executer",
     "refus_televersement", "probleme_de_numero", "fichier_du_dossier", "avertissement_configuration",
-    "oublier_la_demande", "regenerer_pour_la_tache", "avis_de_regeneration",
+    "oublier_la_demande", "regenerer_pour_la_tache", "avis_de_regeneration", "ACCEPT_TELEVERSEMENT",
 ]
 
 LIMITES = Limites()
@@ -271,11 +273,15 @@ def _reponses(donnees: dict) -> str:
     lignes += [(f"Démarche n° {i}", f"{d.get('date')} — {NATURES_DEMARCHE.get(d.get('nature'), d.get('nature'))} : "
                                     f"{d.get('description')} — {d.get('resultat') or 'sans réponse à ce jour'}")
                for i, d in enumerate(donnees.get("demarches") or [], 1)]
-    lignes += [(f"Urgence n° {i}", c.get("texte")) for i, c in enumerate(urgence.get("circonstances") or [], 1)]
+    # the core's summary (label, details, the client's words quoted), as plain text: escaped below
+    lignes += [(f"Urgence n° {i}", resume_de_circonstance(c if isinstance(c, dict) else {"texte": c}))
+               for i, c in enumerate(urgence.get("circonstances") or [], 1)]
     if urgence.get("oqtf_non_executee"):
         lignes.append(("OQTF", "une OQTF non exécutée a été signalée"))
-    lignes += [(f"Pièce : {p.get('libelle')}", CATEGORIES_PIECE.get(p.get("categorie"), p.get("categorie")))
-               for p in donnees.get("pieces") or []]
+    # the catégorie the pièce is numbered under (a « Passeport » without one is an identity pièce)
+    lignes += [(f"Pièce : {p.get('libelle')}", CATEGORIES_PIECE.get(categorie, categorie))
+               for p in donnees.get("pieces") or []
+               for categorie in (categorie_de_piece(str(p.get("libelle") or ""), p.get("categorie")),)]
     lignes.append(("Demandes au juge", ", ".join(f"{cle} = {valeur}" for cle, valeur in conclusions.items()) or "—"))
     corps = "".join(f"<tr><th>{html_sur(titre)}</th><td>{html_sur(valeur)}</td></tr>" for titre, valeur in lignes)
     return f'<table class="table table-sm rdv-reponses"><tbody>{corps}</tbody></table>'
