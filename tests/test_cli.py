@@ -82,7 +82,7 @@ def test_check_blocks_anef_without_any_diligence(tmp_path):
     resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI, "--json")
     assert resultat.returncode == 1
     (probleme,) = [p for p in json.loads(resultat.stdout) if p["chemin"] == "demarches"]
-    assert probleme["gravite"] == "erreur" and "R. 431-2 du CESEDA" in probleme["message"]
+    assert probleme["gravite"] == "erreur" and "centre de contact citoyen" in probleme["message"]
     data["demarches"].append({"date": "2026-10-20", "nature": "accueil_numerique",
                               "description": "l'agent n'a pas pu débloquer le dossier", "fichiers": ["titre.pdf"]})
     resultat = lancer("check", ecrire(tmp_path, data), "--date", AUJOURD_HUI, "--json")

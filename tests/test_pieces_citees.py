@@ -139,9 +139,10 @@ def test_check_avertit_sans_identite_ni_domicile_ni_titre_actuel(tmp_path):
     assert {p.gravite for p in problemes} == {"avertissement"} and len(problemes) == 3
     identite, domicile, titre = problemes
     assert identite.message.startswith("aucune pièce d'identité n'est jointe (passeport")
-    assert "préfet de la Seine-Saint-Denis" in domicile.message and "R. 431-20 du CESEDA" in domicile.message
+    assert "préfet de la Seine-Saint-Denis" in domicile.message and "où vous habitez" in domicile.message
     assert "tribunal administratif de Montreuil" in domicile.message
-    assert "titre de séjour actuel" in titre.message and "n° 453391" in titre.message
+    assert "titre de séjour actuel" in titre.message and "en principe que c'est urgent" in titre.message
+    assert "453391" not in titre.message
 
     # a first application needs no current titre
     data["demande"] = {"nature": "premiere_demande", "titre": "carte de séjour « salarié »"}

@@ -298,7 +298,7 @@ def test_anef_sans_diligence_ne_les_invente_pas_et_avertit(tmp_path):
     assert "diligences qui lui incombaient" not in texte
     # issue 9: without any diligence the requête would defeat itself: blocking, not a warning
     from docassemble.rdvrefere.verification import verifier  # noqa: PLC0415
-    assert any(p.chemin == "demarches" and "R. 431-2" in p.message and p.gravite == "erreur"
+    assert any(p.chemin == "demarches" and "demande d'aide" in p.message and p.gravite == "erreur"
                for p in verifier(dossier, aujourd_hui=AUJOURD_HUI, fichiers=False))
     # first application: the date is that of the current document
     sejour = next(p for p in pieces if p.categorie == "sejour")

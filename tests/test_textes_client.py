@@ -8,9 +8,10 @@ engine's refusal messages for uploads (conversion.py / types_fichiers.py) flags:
 - variable names (snake_case words such as « oqtf_non_executee »);
 - English words (a small list of common ones).
 
-Decision: the check messages of verification.py (shown on the review screen, written for the
-requête's reader too, with case citations) are not in scope here; see the report of issue 14.
-A self-test shows each detector catches its defect."""
+The messages of `check` (verification.verifier() and its parts, shown on the review screen, to the
+staff and by the command line) are checked too, on dossiers built to trigger each of them: they
+say the rule and its reason without case numbers (the citations stay in code comments and in the
+requête). A self-test shows each detector catches its defect."""
 
 from __future__ import annotations
 
@@ -255,3 +256,102 @@ def test_le_controle_attrape_chaque_defaut():
 def test_un_code_n_est_pas_lu_comme_un_texte():
     assert textes_du_bloc({"code": "client.the_file = 'please upload'"}) == []
     assert textes_du_bloc({"mandatory": True, "code": "x_y = 1"}) == []
+
+
+# --- the messages of `check` (review screen, staff screens, command line) ------------------------
+
+def _tentatives(*dates: str, fichiers: bool = True) -> list[dict]:
+    return [{"date": d, "heure": "09:00", "constat": "aucun créneau", "fichiers": [f"c{i % 4 + 1}.png"] if fichiers else []}
+            for i, d in enumerate(dates)]
+
+
+PREMIERE_DEMANDE = {"nature": "premiere_demande", "titre": "carte de séjour « vie privée et familiale »"}
+
+
+def _dossiers_de_verification(racine: Path) -> list[dict]:
+    """Dossiers that, together, trigger every message of `check` but the files' ones (above)."""
+    from dossiers import donnees  # noqa: PLC0415
+    tardif = {"nature": "renouvellement", "titre": "carte de séjour « salarié »", "date_expiration": "2026-06-15"}
+    sans_pieces = [{"libelle": "Contrat de travail", "fichiers": ["contrat.pdf"]}]
+    doublons = donnees(racine)["pieces"] + [{"libelle": "passeport", "categorie": "identite", "fichiers": ["contrat.pdf"]}]
+    return [
+        # attempts: the same week; two weeks but five days; the same day; a future date, before birth, no capture
+        donnees(racine, tentatives=_tentatives("2026-10-05", "2026-10-07")),
+        donnees(racine, tentatives=_tentatives("2026-09-18", "2026-09-14", "2026-09-13")),
+        donnees(racine, tentatives=_tentatives("2026-10-05", "2026-10-05")),
+        donnees(racine, tentatives=_tentatives("2026-10-05", "2026-10-14", "2026-12-01", "1980-01-01")
+                + _tentatives("2026-10-07", fichiers=False)),
+        # attempts over two weeks and seven days or more, but under three weeks and fourteen days
+        donnees(racine, tentatives=_tentatives("2026-10-05", "2026-10-14")),
+        donnees(racine, tentatives=_tentatives("2026-10-05", "2026-10-12", "2026-10-20")),
+        # ANEF without any diligence; a recent démarche without answer; a future one; no proof
+        donnees(racine, blocage={"type": "anef", "plateforme": "ANEF"}, demarches=[
+            {"date": "2026-10-30", "nature": "lrar", "description": "demande"},
+            {"date": "2026-11-20", "nature": "courriel", "description": "relance", "fichiers": ["lrar.pdf"]}]),
+        # late renewals: after expiry, with and without a reason; after the ANEF window's end
+        donnees(racine, demande=tardif, tentatives=_tentatives("2026-09-28", "2026-10-05", "2026-10-14", "2026-10-21")),
+        donnees(racine, demande={**tardif, "motif_retard": "J'étais à l'hôpital."},
+                tentatives=_tentatives("2026-09-28", "2026-10-05", "2026-10-14", "2026-10-21")),
+        donnees(racine, blocage={"type": "anef", "plateforme": "ANEF"},
+                demande={"nature": "renouvellement", "titre": "carte de séjour « étudiant »", "date_expiration": "2026-12-15"},
+                demarches=[{"date": "2026-10-16", "nature": "contact_anef", "description": "ticket",
+                            "fichiers": ["lrar.pdf"]}],
+                tentatives=_tentatives("2026-10-19", "2026-10-23", "2026-10-27", "2026-11-02")),
+        # first application: no circonstance
+        donnees(racine, demande=PREMIERE_DEMANDE, urgence={"circonstances": []}),
+        # OQTF: no new fact; recent and not contested, with an older « new » fact; without date; in the future
+        donnees(racine, demande=PREMIERE_DEMANDE, urgence={"oqtf": {"date": "2024-03-01", "recours": "rejete"},
+                                                           "circonstances": [{"nature": "residence", "date": "2015-09-01"}]}),
+        donnees(racine, demande=PREMIERE_DEMANDE, urgence={
+            "oqtf": {"date": "2026-10-20", "recours": "non_contestee"},
+            "circonstances": [{"nature": "mariage_pacs", "union": "pacs", "conjoint": "francais", "date": "2026-09-01",
+                               "fait_nouveau": True}]}),
+        donnees(racine, demande=PREMIERE_DEMANDE, urgence={"oqtf_non_executee": True, "circonstances": ["Travail."]}),
+        donnees(racine, demande=PREMIERE_DEMANDE, urgence={"oqtf": {"date": "2026-12-20", "recours": "rejete"},
+                                                           "circonstances": ["Travail."]}),
+        # pièces: none of identity, address or current titre; two with the same label
+        donnees(racine, pieces=sans_pieces),
+        donnees(racine, pieces=doublons),
+        # conclusions: L. 761-1 without costs; more than the costs; a high astreinte; provisional legal aid
+        donnees(racine, conclusions={"frais_l761_1_euros": 50, "astreinte_euros": 500,
+                                     "aide_juridictionnelle_provisoire": True}),
+        donnees(racine, conclusions={"frais_l761_1_euros": 100, "frais": [{"nature": "copies", "montant_euros": 5}]}),
+    ]
+
+
+def messages_de_verification(racine: Path) -> list[str]:
+    """Every message `check` gives on those dossiers, from verifier() and from each of its parts
+    (verifier() says a warning once when an error has the same field)."""
+    from docassemble.rdvrefere import verification as v  # noqa: PLC0415
+    from docassemble.rdvrefere.dossier import dossier_depuis_donnees  # noqa: PLC0415
+    from docassemble.rdvrefere.requete import avertissements_requete  # noqa: PLC0415
+    from docassemble.rdvrefere.tentatives import bilan_des_dates, regle_des_tentatives  # noqa: PLC0415
+    from dossiers import AUJOURD_HUI  # noqa: PLC0415
+    messages = []
+    for data in _dossiers_de_verification(racine):
+        dossier = dossier_depuis_donnees(data, racine)
+        problemes = v.verifier(dossier, aujourd_hui=AUJOURD_HUI, fichiers=False)
+        problemes += regle_des_tentatives(dossier.tentatives, date_naissance=dossier.requerant.date_naissance,
+                                          aujourd_hui=AUJOURD_HUI)
+        problemes += v.verifier_demarches(dossier, aujourd_hui=AUJOURD_HUI)
+        problemes += v.verifier_urgence(dossier, aujourd_hui=AUJOURD_HUI)
+        problemes += v.verifier_renouvellement(dossier) + avertissements_requete(dossier) + v.verifier_pieces(dossier)
+        messages += [p.message for p in problemes]
+    import datetime as dt  # noqa: PLC0415
+    jours = [dt.date(2026, 10, 5) + dt.timedelta(days=n) for n in (0, 2, 9, 16, 21)]
+    for choix in ([], jours[:1], jours[:2], jours[:3], jours[::2], jours):  # the live count of the interview
+        messages.append(bilan_des_dates(choix).resume())
+    return list(dict.fromkeys(messages))
+
+
+def test_les_messages_de_check_sont_simples(tmp_path):
+    messages = messages_de_verification(tmp_path)
+    attendus = ["semaines différentes", "trop rapprochées", "demande d'aide", "pas encore eu le temps", "a expiré le",
+                "entre 120 et 60 jours", "raison que vous avez donnée", "première demande", "est élevée", "Aucune tentative",
+                "aucun fait nouveau", "contester", "date de l'OQTF", "pièce d'identité", "justificatif de domicile",
+                "titre de séjour actuel", "même libellé", "sans dire lesquels", "frais indiqués", "astreinte",
+                "aide juridictionnelle", "dans le futur", "naissance", "capture", "pas un fait nouveau"]
+    manquants = [a for a in attendus if not any(a in m for m in messages)]
+    assert not manquants, manquants
+    problemes = [f"{m}\n  → {d}" for m in messages for d in defauts(m)]
+    assert not problemes, "\n".join(problemes)

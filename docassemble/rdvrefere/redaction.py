@@ -1035,26 +1035,28 @@ def avertissements_requete(dossier: Dossier) -> list[Probleme]:
     problemes: list[Probleme] = []
     u, c = dossier.urgence, dossier.conclusions
     if u.oqtf_non_executee:
+        # CE, 9 juin 2022, n° 453391: in principle no urgency for a person under an unexecuted OQTF.
         problemes.append(Probleme(
             "urgence.oqtf_non_executee",
-            "vous faites l'objet d'une obligation de quitter le territoire français (OQTF) non exécutée. Dans ce "
-            "cas, le Conseil d'État juge qu'il n'y a en principe pas d'urgence (CE, 9 juin 2022, n° 453391) : le "
-            "référé risque fort d'être rejeté. La requête mentionne l'OQTF, car le juge la connaîtra de toute "
-            "façon. Avant de déposer, faites examiner votre situation par une association ou un avocat : une autre "
-            "démarche peut être plus adaptée.", "avertissement"))
+            "vous avez une obligation de quitter le territoire français (OQTF) qui n'a pas été exécutée. Dans ce "
+            "cas, les juges disent qu'en principe il n'y a pas d'urgence. Le référé risque fort d'être rejeté. "
+            "La requête parle de l'OQTF, car le juge la connaîtra de toute façon. Avant de déposer, faites "
+            "examiner votre situation par une association ou un avocat : une autre démarche peut être plus "
+            "adaptée.", "avertissement"))
     if dossier.demande.nature == "premiere_demande" and not u.circonstances:
+        # CE, 9 juin 2022, n° 453391: urgency is presumed for a renewal only; otherwise particular circumstances.
         problemes.append(Probleme(
             "urgence.circonstances",
-            "pour une première demande, l'urgence n'est pas présumée : le juge attend des circonstances "
-            "particulières (fin d'un visa ou d'un récépissé, emploi ou promesse d'embauche, santé, scolarité des "
-            "enfants, vie de famille, limite d'âge…), justifiées par des pièces. Sans elles, la requête sera "
-            "probablement rejetée (CE, 9 juin 2022, n° 453391).", "avertissement"))
+            "pour une première demande, le juge ne suppose pas que c'est urgent. Il attend des raisons précises, "
+            "prouvées par des pièces. Par exemple : fin d'un visa ou d'un récépissé, emploi ou promesse "
+            "d'embauche, santé, école des enfants, vie de famille, limite d'âge. Sans ces raisons, la requête "
+            "sera probablement rejetée.", "avertissement"))
     for i, circonstance in enumerate(u.circonstances, 1):
         if not circonstance.fichiers:
             problemes.append(Probleme(
                 f"urgence.circonstances[{i}].fichiers",
-                "cette circonstance n'est appuyée par aucune pièce : joignez un justificatif (contrat, certificat, "
-                "attestation…) si vous en avez un, sinon le juge pourra ne pas la retenir.", "avertissement"))
+                "cette circonstance n'a aucune pièce pour la prouver. Joignez un justificatif si vous en avez un "
+                "(contrat, certificat, attestation…). Sinon, le juge pourra ne pas la retenir.", "avertissement"))
     for i, demarche in enumerate(dossier.demarches, 1):
         if not demarche.fichiers:
             problemes.append(Probleme(
@@ -1069,8 +1071,9 @@ def avertissements_requete(dossier: Dossier) -> list[Probleme]:
     if c.frais_l761_1_euros > 0 and not c.frais:
         problemes.append(Probleme(
             "conclusions.frais_l761_1_euros",
-            f"vous demandez {c.frais_l761_1_euros} € de frais, sans dire lesquels. L'article L. 761-1 ne "
-            "rembourse que des frais réellement payés (copies, timbre de la lettre recommandée, transport…). "
+            # CJA L. 761-1: « frais exposés et non compris dans les dépens »; without a lawyer, only costs paid.
+            f"vous demandez {c.frais_l761_1_euros} € de frais, sans dire lesquels. Le juge ne rembourse que des "
+            "frais vraiment payés (copies, timbre de la lettre recommandée, transport…). "
             "La requête ne demandera donc rien : indiquez chaque frais et son montant, et joignez les reçus.",
             "avertissement"))
     elif c.frais and c.frais_l761_1_euros > c.total_frais:
@@ -1082,7 +1085,7 @@ def avertissements_requete(dossier: Dossier) -> list[Probleme]:
     if c.aide_juridictionnelle_provisoire:
         problemes.append(Probleme(
             "conclusions.aide_juridictionnelle_provisoire",
-            "la requête demande l'aide juridictionnelle à titre provisoire : déposez aussi la demande d'aide "
-            "juridictionnelle elle-même (formulaire Cerfa) auprès du bureau d'aide juridictionnelle du tribunal.",
+            "la requête demande l'aide juridictionnelle à titre provisoire. Déposez aussi la demande d'aide "
+            "juridictionnelle elle-même (formulaire Cerfa) au bureau d'aide juridictionnelle du tribunal.",
             "avertissement"))
     return problemes

@@ -102,7 +102,7 @@ class BilanTentatives:
         texte = self.constat() + "."
         if not self.suffisant:
             return (texte + " Il en faut sur au moins deux semaines différentes, la dernière au moins sept jours "
-                    "après la première : refaites une tentative une autre semaine, à partir du "
+                    "après la première. Refaites une tentative une autre semaine, à partir du "
                     f"{date_longue(self.premiere + dt.timedelta(days=ECART_REQUIS_JOURS))}.")
         if not self.conseille:
             if self.nombre_de_semaines < SEMAINES_CONSEILLEES and self.ecart_jours < ECART_CONSEILLE_JOURS:
@@ -150,23 +150,27 @@ def regle_des_tentatives(tentatives: list[Tentative], *, date_naissance: dt.date
         valables.append(tentative)
     bilan = bilan_des_tentatives(valables)
     if not bilan.suffisant:
+        # CE 10 juin 2020, n° 435594: captures from Friday 13 to Wednesday 18 September 2019, over two
+        # ISO weeks but five days, were not enough. The client reads the rule, not the case number.
         problemes.append(Probleme(
             "tentatives",
-            f"les tentatives doivent avoir été faites sur au moins {SEMAINES_REQUISES} semaines différentes, la "
-            f"dernière au moins {ECART_REQUIS_JOURS} jours après la première (CE 10 juin 2020, n° 435594 : des "
-            "captures prises du vendredi 13 au mercredi 18 septembre 2019, sur deux semaines mais en cinq jours, "
-            f"n'ont pas suffi) ; {bilan.resume()}"))
+            f"les tentatives doivent avoir été faites sur au moins {SEMAINES_REQUISES} semaines différentes. La "
+            f"dernière doit avoir eu lieu au moins {ECART_REQUIS_JOURS} jours après la première. Les juges ont déjà "
+            "refusé des captures prises en cinq jours, du vendredi au mercredi suivant, même sur deux semaines. "
+            f"{bilan.resume()}"))
     elif not bilan.conseille:
         manque = []
         if bilan.nombre_de_semaines < SEMAINES_CONSEILLEES:
             manque.append("ne couvrent que deux semaines")
         if bilan.ecart_jours < ECART_CONSEILLE_JOURS:
             manque.append(f"ne s'étendent que sur {bilan.periode_jours} jours")
+        # CE 10 juin 2020, n° 435594: captures taken in five days (Friday 13 to Wednesday 18 September
+        # 2019) were not enough; three weeks and fourteen days is what the judges usually grant on.
         problemes.append(Probleme(
             "tentatives",
-            f"les tentatives {' et '.join(manque)}. Les juges refusent quand les tentatives sont trop rapprochées "
-            "(dans l'affaire n° 435594, des captures prises en cinq jours, du vendredi 13 au mercredi 18 septembre "
-            "2019, n'ont pas suffi) et accordent en général le rendez-vous sur des tentatives étalées sur au moins "
-            "trois semaines et quatorze jours : faites une nouvelle tentative une autre semaine avant de déposer.",
+            f"les tentatives {' et '.join(manque)}. Les juges refusent quand les tentatives sont trop rapprochées. "
+            "Ils ont déjà refusé des captures prises en cinq jours, même sur deux semaines. En général, ils accordent le rendez-vous "
+            "quand les tentatives durent au moins trois semaines et quatorze jours. Faites une nouvelle tentative "
+            "une autre semaine avant de déposer.",
             "avertissement"))
     return problemes

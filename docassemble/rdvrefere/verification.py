@@ -11,7 +11,7 @@ import datetime as dt
 
 from .conversion import FichierRefuse, Limites, examiner_fichier
 from .dates import date_longue
-from .dossier import Dossier
+from .dossier import NATURES_DEMARCHE, Dossier
 from .juridictions import juridiction
 from .numerotation import Piece, libelle_ascii, numeroter
 from .problemes import Probleme
@@ -38,22 +38,25 @@ def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Proble
     if dossier.blocage.type == "anef" and not any(d.nature in DILIGENCES_ANEF for d in dossier.demarches):
         # The requête quotes R. 431-2 (« ayant accompli toutes les diligences qui lui incombent ») and
         # asserts an « impossibilité constatée »: without any diligence it defeats itself (issue 9).
+        # CESEDA R. 431-2 opens the substitute only to the foreigner who, « ayant accompli toutes les
+        # diligences qui lui incombent », notably through the dispositif d'accompagnement, is in the
+        # « impossibilité constatée » of using the téléservice. The démarches' names are the interview's.
         problemes.append(Probleme(
             "demarches",
-            "pour un blocage de l'ANEF, l'article R. 431-2 du CESEDA n'ouvre la solution de substitution qu'à "
-            "l'étranger qui, « ayant accompli toutes les diligences qui lui incombent », notamment en recourant "
-            "au dispositif d'accompagnement, se trouve dans l'« impossibilité constatée » d'utiliser le "
-            "téléservice. Sans aucune de ces diligences, la requête se contredirait : contactez le centre de "
-            "contact citoyen (téléphone ou formulaire en ligne) ou rendez-vous au point d'accueil numérique de la "
-            "préfecture, puis ajoutez cette démarche (nature « contact_anef » ou « accueil_numerique ») et sa "
-            "preuve (ticket, courriel de réponse, attestation)."))
+            "pour un blocage de l'ANEF, une autre solution que le site n'est possible qu'après une demande d'aide. "
+            "Il faut avoir demandé de l'aide et ne toujours pas pouvoir utiliser le site. Sans cette démarche, la "
+            "requête se contredirait. Contactez "
+            "le centre de contact citoyen de l'ANEF, par téléphone ou par le formulaire en ligne. Ou bien allez "
+            "au point d'accueil numérique de la préfecture. Puis ajoutez cette démarche avec sa preuve : ticket, "
+            f"courriel de réponse ou attestation. Choisissez « {NATURES_DEMARCHE['contact_anef']} » ou "
+            f"« {NATURES_DEMARCHE['accueil_numerique']} »."))
     for i, d in enumerate(dossier.demarches, 1):
         age = (aujourd_hui - d.date).days
         if not (d.resultat or "").strip() and 0 <= age < DELAI_REPONSE_JOURS:
             problemes.append(Probleme(
                 f"demarches[{i}].date",
-                f"cette démarche ne date que du {date_longue(d.date)} ({_anciennete(age)}) : l'administration "
-                "n'a pas encore eu le temps d'y répondre, et la requête dira seulement qu'elle est « à ce jour "
+                f"cette démarche date seulement du {date_longue(d.date)} ({_anciennete(age)}). L'administration "
+                "n'a pas encore eu le temps d'y répondre. La requête dira seulement qu'elle est « à ce jour "
                 f"sans réponse ». Attendez au moins {DELAI_REPONSE_JOURS} jours avant de "
                 "déposer, ou indiquez la réponse reçue.", "avertissement"))
     return problemes
@@ -70,10 +73,11 @@ def verifier_urgence(dossier: Dossier, *, aujourd_hui: dt.date | None = None) ->
     u = dossier.urgence
     problemes = []
     if dossier.demande.nature == "premiere_demande" and not u.circonstances:
+        # R. 522-1 CJA; urgency is presumed for a renewal only (CE 9 juin 2022 n° 453391).
         problemes.append(Probleme("urgence.circonstances",
-                                  "pour une première demande, l'urgence n'est pas présumée : décrivez au moins une "
-                                  "circonstance qui rend le rendez-vous urgent (emploi, santé, visa ou récépissé qui "
-                                  "expire…)."))
+                                  "pour une première demande, le juge ne suppose pas que c'est urgent. Décrivez au "
+                                  "moins une raison qui rend le rendez-vous urgent : emploi, santé, visa ou "
+                                  "récépissé qui se termine…"))
     o = u.oqtf
     if o is not None and o.date > aujourd_hui:
         problemes.append(Probleme("urgence.oqtf.date", f"la date de l'OQTF ({date_longue(o.date)}) est dans le futur."))
@@ -82,8 +86,8 @@ def verifier_urgence(dossier: Dossier, *, aujourd_hui: dt.date | None = None) ->
     if o is None:
         problemes.append(Probleme(
             "urgence.oqtf",
-            "indiquez la date de l'OQTF et ce qu'elle est devenue (non contestée, recours rejeté, recours en cours, "
-            "annulée) : la requête doit les dire pour montrer ce qui a changé depuis.", "avertissement"))
+            "indiquez la date de l'OQTF et ce qu'elle est devenue : non contestée, recours rejeté, recours en cours "
+            "ou annulée. La requête doit les dire pour montrer ce qui a changé depuis.", "avertissement"))
     nouveaux = [(i, c) for i, c in enumerate(u.circonstances, 1) if c.fait_nouveau]
     if not nouveaux:
         problemes.append(Probleme(
@@ -104,8 +108,9 @@ def verifier_urgence(dossier: Dossier, *, aujourd_hui: dt.date | None = None) ->
         if o.recours == "non_contestee" and 0 <= age < OQTF_RECENTE_JOURS:
             problemes.append(Probleme(
                 "urgence.oqtf.date",
-                f"votre OQTF date du {date_longue(o.date)} : le délai pour la contester devant le tribunal court "
-                "peut-être encore (48 heures, 15 jours ou 30 jours : il est écrit à la fin de la décision). "
+                f"votre OQTF date du {date_longue(o.date)}. Le délai pour la contester devant le tribunal court "
+                "peut-être encore. Ce délai est de 48 heures, 15 jours ou 30 jours : il est écrit à la fin de la "
+                "décision. "
                 "Contester l'OQTF passe avant ce référé : faites-vous aider aujourd'hui même.", "avertissement"))
     return problemes
 
@@ -118,9 +123,11 @@ def verifier_renouvellement(dossier: Dossier) -> list[Probleme]:
     if not s.tardif:
         return []
     fenetre = s.fenetre
-    regle = ("entre le cent-vingtième et le soixantième jour qui précèdent l'expiration du titre, pour un titre "
-             "demandé par le téléservice ANEF" if fenetre.anef else "dans les deux mois qui précèdent l'expiration "
-             "du titre")
+    # CESEDA R. 431-5: « dans le courant des deux mois précédant l'expiration » of the titre, or for a titre
+    # asked through the ANEF « entre le cent-vingtième jour et le soixantième jour qui précède l'expiration ».
+    regle = ("entre 120 et 60 jours avant la fin du titre" if fenetre.anef
+             else "dans les deux mois avant la fin du titre")
+    pour_anef = " C'est la règle pour un titre demandé sur le site de l'ANEF." if fenetre.anef else ""
     if s.situation == "apres_expiration":
         constat = (f"votre titre de séjour a expiré le {date_longue(s.expiration)} et votre première tentative de "
                    f"rendez-vous date du {date_longue(s.premiere_tentative)}, après cette expiration.")
@@ -128,15 +135,15 @@ def verifier_renouvellement(dossier: Dossier) -> list[Probleme]:
         constat = (f"votre première tentative date du {date_longue(s.premiere_tentative)}, après le "
                    f"{date_longue(fenetre.fin)}, alors que votre titre de séjour expire le "
                    f"{date_longue(s.expiration)}.")
-    suite = ("La requête expose ces dates et cite la raison que vous avez donnée." if dossier.demande.motif_retard
-             else "La requête expose ces dates telles qu'elles sont ; indiquez pourquoi vos démarches ont commencé "
-                  "tard (la requête citera vos propres mots).")
+    suite = ("La requête donne ces dates et cite la raison que vous avez donnée." if dossier.demande.motif_retard
+             else "La requête donne ces dates telles qu'elles sont ; indiquez pourquoi vos démarches ont commencé "
+                  "tard. La requête citera vos propres mots.")
     return [Probleme(
         "demande.date_expiration",
-        f"{constat} L'article R. 431-5 du CESEDA prévoit que la demande de renouvellement est présentée {regle} "
-        f"(ici du {date_longue(fenetre.debut)} au {date_longue(fenetre.fin)}). Le juge peut estimer que l'urgence "
-        f"résulte de votre propre retard et rejeter la requête. {suite} Faites examiner votre situation par une "
-        "association ou un avocat avant de déposer.", "avertissement")]
+        f"{constat} Il faut demander le renouvellement {regle}, ici du {date_longue(fenetre.debut)} au "
+        f"{date_longue(fenetre.fin)}.{pour_anef} Le juge peut penser que l'urgence vient de votre propre retard. "
+        f"Il peut alors rejeter la requête. {suite} Faites examiner votre situation par une association ou un "
+        "avocat avant de déposer.", "avertissement")]
 
 
 def _numeros(pieces: list[Piece]) -> str:
@@ -162,27 +169,27 @@ def verifier_pieces(dossier: Dossier, pieces: list[Piece] | None = None) -> list
     if "identite" not in categories:
         problemes.append(Probleme(
             "pieces",
-            "aucune pièce d'identité n'est jointe (passeport, carte d'identité, acte de naissance) : le juge doit "
-            "pouvoir vérifier l'identité et la nationalité de la personne qui présente la requête. Joignez la copie "
+            "aucune pièce d'identité n'est jointe (passeport, carte d'identité, acte de naissance). Le juge doit "
+            "pouvoir vérifier l'identité et la nationalité de la personne qui fait la requête. Joignez la copie "
             "des pages d'identité de votre passeport, sous un libellé qui le dit (« Passeport »).", "avertissement"))
     if "domicile" not in categories:
         # CESEDA R. 431-20: « le titre de séjour est délivré par le préfet du département dans lequel l'étranger
         # a sa résidence et, à Paris, par le préfet de police »; CJA R. 312-1: the court of the authority's seat.
         problemes.append(Probleme(
             "pieces",
-            "aucun justificatif de domicile n'est joint (facture, quittance de loyer, attestation d'hébergement, "
-            "attestation de domiciliation) : c'est votre résidence qui désigne l'autorité compétente, ici "
-            f"{j.autorite_article}, car le titre de séjour est délivré par le préfet du département où l'étranger "
-            "a sa résidence et, à Paris, par le préfet de police (article R. 431-20 du CESEDA), et donc le tribunal compétent, ici le tribunal "
-            f"administratif de {j.ville_tribunal} (article R. 312-1 du code de justice administrative). Joignez un "
+            "aucun justificatif de domicile n'est joint : facture, quittance de loyer, attestation d'hébergement "
+            "ou de domiciliation. Le titre de séjour est donné par le préfet du département où vous habitez "
+            f"(à Paris, le préfet de police). Votre adresse désigne donc le préfet, ici {j.autorite_article}. "
+            f"Elle désigne aussi le tribunal, ici le tribunal administratif de {j.ville_tribunal}. Joignez un "
             "justificatif récent, sous un libellé qui le dit (« Facture d'électricité », « Quittance de loyer »).",
             "avertissement"))
     if dossier.demande.nature == "renouvellement" and "sejour" not in categories:
+        # CE, 9 juin 2022, n° 453391: urgency is in principle found for the renewal of a titre de séjour.
         problemes.append(Probleme(
             "pieces",
-            "pour un renouvellement, joignez la copie recto verso de votre titre de séjour actuel : l'urgence est "
-            "en principe constatée pour une demande de renouvellement d'un titre de séjour (CE, 9 juin 2022, "
-            "n° 453391), et la requête s'appuie sur cette copie pour l'établir. Donnez-lui un libellé qui le dit (« Carte de séjour »).",
+            "pour un renouvellement, joignez la copie recto verso de votre titre de séjour actuel. Quand on demande "
+            "le renouvellement d'un titre, les juges considèrent en principe que c'est urgent. La requête montre "
+            "votre titre actuel avec cette copie. Donnez-lui un libellé qui le dit (« Carte de séjour »).",
             "avertissement"))
     memes: dict[str, list[Piece]] = {}
     for piece in pieces:
