@@ -9,6 +9,7 @@ PACKAGES=(
   libreoffice-writer-nogui pandoc            # DOCX/ODT/RTF -> PDF (docassemble needs pandoc beside LibreOffice)
   fonts-dejavu-core fonts-liberation2        # fonts embedded in the PDFs
   poppler-utils qpdf                         # pdftotext / pdfinfo in tests
+  tesseract-ocr tesseract-ocr-fra            # reading the date and message on an attempt's capture (issue 11)
   imagemagick ghostscript                    # docassemble's own image path, for the benchmark's comparison
   chromium                                   # the browser tests (Playwright drives /usr/bin/chromium)
   curl

@@ -1,4 +1,4 @@
-"""Regenerate the Word templates `templates/requete.docx` and `templates/inventaire.docx`.
+"""Regenerate the Word templates `templates/requete.docx`, `templates/inventaire.docx` and `templates/lrar.docx`.
 
     .venv/bin/python scripts/make_templates.py
 
@@ -369,9 +369,33 @@ def inventaire() -> object:
     return d
 
 
+def lrar() -> object:
+    """The registered letter to the préfecture (courriers.py): the applicant's own letter, first person."""
+    d = _nouveau_document("Lettre recommandée avec demande d'avis de réception à la préfecture")
+    _style(d, "Expediteur", alignement=WD_ALIGN_PARAGRAPH.LEFT, apres=0)
+    _style(d, "DestinataireLettre", alignement=WD_ALIGN_PARAGRAPH.LEFT, apres=0, gauche=9.0)
+    _style(d, "LieuDate", alignement=WD_ALIGN_PARAGRAPH.RIGHT, avant=18, apres=18)
+    _style(d, "MentionLettre", gras=True, alignement=WD_ALIGN_PARAGRAPH.LEFT, apres=4)
+    _style(d, "ObjetLettre", gras=True, alignement=WD_ALIGN_PARAGRAPH.LEFT, apres=18)
+    _boucle(d, "expediteur", "Expediteur", "ligne")
+    p = _paragraphe(d, "")
+    p.paragraph_format.space_after = Pt(12)
+    _boucle(d, "destinataire", "DestinataireLettre", "ligne")
+    _paragraphe(d, "{{ lieu_date }}", "LieuDate")
+    _paragraphe(d, "{{ mention }}", "MentionLettre")
+    _paragraphe(d, "{{ objet }}", "ObjetLettre")
+    _paragraphe(d, "{{ salutation }}")
+    _boucle(d, "intro")
+    _boucle(d, "tentatives", "Tiret")
+    _boucle(d, "suite")
+    _paragraphe(d, "{{ formule }}")
+    _paragraphe(d, "{{ signataire }}", "Signature").paragraph_format.space_before = Pt(24)
+    return d
+
+
 def main(dossier: Path = SORTIE) -> int:
     dossier.mkdir(parents=True, exist_ok=True)
-    for nom, fabrique in (("requete.docx", requete), ("inventaire.docx", inventaire)):
+    for nom, fabrique in (("requete.docx", requete), ("inventaire.docx", inventaire), ("lrar.docx", lrar)):
         fabrique().save(dossier / nom)
         print(f"écrit : {dossier / nom}")
     return 0

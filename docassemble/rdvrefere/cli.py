@@ -4,6 +4,13 @@
     rdvrefere build DOSSIER --out DIR   the whole bundle (same exit codes; 3 when this machine cannot
                                    make the documents, e.g. LibreOffice missing or an edited template broken)
     rdvrefere tribunal CODE        the authority and the tribunal, as JSON
+    rdvrefere rappels [--envoyer] [--date AAAA-MM-JJ] [--config config.yml]
+                                   the reminders due today (rappels.py), sent with --envoyer: the
+                                   database and mail settings come from docassemble's config file;
+                                   exit 1 when a mail failed (it is retried by the next run), 2 when
+                                   the configuration is unreadable
+    rdvrefere plan DOSSIER         the journey plan in French (--json); exit 0 nothing blocks filing, 1 otherwise
+    rdvrefere courrier DOSSIER --type lrar|courriel|anef --out DIR   the letters to the préfecture
 """
 
 from __future__ import annotations
@@ -77,6 +84,38 @@ def _build(args: argparse.Namespace) -> int:
     return FILEABLE
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from .plan import plan_depuis_dossier  # noqa: PLC0415
+    plan = plan_depuis_dossier(lire_dossier(args.dossier), args.date or dt.date.today())
+    print(json.dumps(plan.as_dict(), ensure_ascii=False, indent=2) if args.json else plan.texte())
+    return BLOCKING if plan.manque else FILEABLE
+
+
+def _courrier(args: argparse.Namespace) -> int:
+    from . import courriers  # noqa: PLC0415
+    valeurs = courriers.valeurs_depuis_dossier(lire_dossier(args.dossier))
+    jour = args.date or dt.date.today()
+    sortie = Path(args.out)
+    sortie.mkdir(parents=True, exist_ok=True)
+    if args.type == "lrar":
+        try:
+            ecrits = list(courriers.rendre_lrar(valeurs, sortie, aujourd_hui=jour))
+        except (ModeleInvalide, PdfImpossible) as exc:
+            print(str(exc), file=sys.stderr)
+            return ENVIRONMENT
+    elif args.type == "courriel":
+        ecrits = [sortie / "Courriel_prefecture.txt"]
+        ecrits[0].write_text(courriers.courriel(valeurs, aujourd_hui=jour).texte(), encoding="utf-8")
+    else:
+        ecrits = [sortie / "Message_contact_ANEF.txt", sortie / "Accueil_numerique_a_faire.txt"]
+        ecrits[0].write_text(courriers.texte_contact_anef(valeurs, aujourd_hui=jour) + "\n", encoding="utf-8")
+        ecrits[1].write_text("".join(f"- {ligne}\n" for ligne in courriers.liste_accueil_numerique(valeurs)),
+                             encoding="utf-8")
+    for chemin in ecrits:
+        print(f"écrit : {chemin}")
+    return FILEABLE
+
+
 def _tribunal(args: argparse.Namespace) -> int:
     try:
         print(json.dumps(juridiction(args.code).as_dict(), ensure_ascii=False, indent=2))
@@ -84,6 +123,32 @@ def _tribunal(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return BLOCKING
     return FILEABLE
+
+
+def _rappels(args: argparse.Namespace) -> int:
+    import os  # noqa: PLC0415
+
+    from .rappels import ConfigInvalide, composer, envoyer_rappels_dus, lire_config_docassemble, moteur, rappels_dus
+    chemin = args.config or os.environ.get("DA_CONFIG_FILE") or "/usr/share/docassemble/config/config.yml"
+    try:
+        url, arguments, smtp = lire_config_docassemble(chemin)
+    except ConfigInvalide as exc:
+        print(str(exc), file=sys.stderr)
+        return UNREADABLE
+    aujourd_hui = args.date or dt.date.today()
+    engine = moteur(url, arguments)
+    try:
+        if not args.envoyer:
+            for programme, echeances in rappels_dus(engine, aujourd_hui):
+                print(f"{programme.courriel}\t{composer(programme, echeances, aujourd_hui).sujet}")
+            return FILEABLE
+        bilan = envoyer_rappels_dus(engine, aujourd_hui, smtp)
+    finally:
+        engine.dispose()
+    for adresse, raison in bilan.echecs:
+        print(f"ÉCHEC {adresse} : {raison}", file=sys.stderr)
+    print(f"{len(bilan.envoyes)} rappel(s) envoyé(s) le {aujourd_hui.isoformat()}, {len(bilan.echecs)} échec(s).")
+    return BLOCKING if bilan.echecs else FILEABLE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,15 +166,33 @@ def _parser() -> argparse.ArgumentParser:
             sous.add_argument("--out", type=Path, required=True, help="dossier de sortie")
             sous.add_argument("--par-tentative", action="store_true",
                               help="une pièce par tentative au lieu d'une par semaine")
+    plan = commandes.add_parser("plan", help="le plan du parcours : ce qui est fait, ce qui reste, avec les dates")
+    plan.add_argument("dossier", type=Path, help="fichier du dossier (.yml ou .json)")
+    plan.add_argument("--date", type=_date, default=None, help="date du jour (AAAA-MM-JJ), par défaut aujourd'hui")
+    plan.add_argument("--json", action="store_true", help="sortie JSON")
+    courrier = commandes.add_parser("courrier", help="les courriers à la préfecture")
+    courrier.add_argument("dossier", type=Path, help="fichier du dossier (.yml ou .json)")
+    courrier.add_argument("--type", choices=("lrar", "courriel", "anef"), required=True,
+                          help="lrar : lettre recommandée (Word et PDF) ; courriel : texte du courriel ; "
+                               "anef : message pour le formulaire de contact et liste pour l'accueil numérique")
+    courrier.add_argument("--out", type=Path, required=True, help="dossier de sortie")
+    courrier.add_argument("--date", type=_date, default=None, help="date de la lettre (AAAA-MM-JJ)")
     tribunal = commandes.add_parser("tribunal", help="autorité et tribunal d'un département")
     tribunal.add_argument("code")
+    rappels = commandes.add_parser("rappels", help="rappels par courriel dus ce jour (tâche quotidienne du serveur)")
+    rappels.add_argument("--envoyer", action="store_true", help="les envoyer (sans cette option : les lister)")
+    rappels.add_argument("--date", type=_date, default=None, help="date du jour (AAAA-MM-JJ), par défaut aujourd'hui")
+    rappels.add_argument("--config", type=Path, default=None,
+                         help="configuration docassemble (par défaut $DA_CONFIG_FILE, sinon "
+                              "/usr/share/docassemble/config/config.yml)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"check": _check, "build": _build, "tribunal": _tribunal}[args.commande](args)
+        return {"check": _check, "build": _build, "tribunal": _tribunal, "rappels": _rappels, "plan": _plan,
+                "courrier": _courrier}[args.commande](args)
     except DossierIllisible as exc:
         print(str(exc), file=sys.stderr)
         return UNREADABLE
