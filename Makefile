@@ -56,6 +56,7 @@ test-fast: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_bundle.py
 	$(BIN)/python benchmarks/bench_interview.py
+	$(BIN)/python benchmarks/bench_charge.py
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

@@ -210,3 +210,24 @@ def test_without_libreoffice_build_says_so_and_writes_nothing(tmp_path):
     assert "« Requete.docx » n'a pas pu être converti en PDF" in resultat.stderr
     assert "Traceback" not in resultat.stderr
     assert not (tmp_path / "depot").exists()
+
+
+def test_the_manifest_says_each_photo_pieces_lowest_resolution(tmp_path):
+    """Issue 15: photos fitted to A4 are never below 150 dpi, and the manifest says it
+    (`dpi_min`, None for a pièce with no image)."""
+    import fichiers  # noqa: PLC0415
+    source = tmp_path / "source"
+    source.mkdir()
+    data = donnees(source)
+    fichiers.jpeg_photo(source / "passeport.jpg", size=(4000, 3000), orientation=6)
+    for piece in data["pieces"]:
+        if piece["categorie"] == "identite":
+            piece["fichiers"] = ["passeport.jpg"]
+    resultat = lancer("build", ecrire(source, data), "--out", tmp_path / "depot", "--date", AUJOURD_HUI)
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    manifeste = json.loads((tmp_path / "depot" / "manifest.json").read_text(encoding="utf-8"))
+    pieces = {f["libelle"]: f for f in manifeste["fichiers"] if f["role"] == "piece"}
+    photo = next(p for libelle, p in pieces.items() if libelle.startswith("Passeport"))
+    assert 150 <= photo["dpi_min"] <= 4000 / 11.69 + 1
+    lettre = next(p for p in pieces.values() if p["numero"] == 1)  # the LRAR, a PDF of text
+    assert lettre["dpi_min"] is None

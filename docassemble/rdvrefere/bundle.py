@@ -75,6 +75,10 @@ class Fichier:
     numero: int | None = None
     libelle: str | None = None
     acte_attaque: bool = False
+    # a pièce's lowest image resolution, in pixels per inch of the printed page (the image's
+    # pixels over the page's size: a lower bound, the image is drawn inside the margins); None
+    # when the pièce holds no image (issue 15: photos are never below 150 dpi on A4)
+    dpi_min: int | None = None
 
 
 @dataclass
@@ -130,7 +134,41 @@ def _construire_piece(piece: Piece, dossier_sortie: Path, limites: Limites) -> F
     if destination.stat().st_size > limites.taille_max_fichier:
         ajuster_taille(destination, limites=limites, piece=nom)
     return Fichier("piece", piece.nom_fichier, _pages(destination), destination.stat().st_size,
-                   sha256_du_fichier(destination), piece.numero, piece.libelle, piece.acte_attaque)
+                   sha256_du_fichier(destination), piece.numero, piece.libelle, piece.acte_attaque,
+                   _dpi_min(destination))
+
+
+def _dpi_min(chemin: Path) -> int | None:
+    """The lowest resolution of the images of a PDF, per page: pixels over the page's size
+    (read from the PDF's objects, nothing decoded)."""
+    import pikepdf  # noqa: PLC0415
+
+    def images(ressources, vues: set) -> list:
+        trouvees = []
+        xobjets = ressources.get("/XObject") if ressources is not None else None
+        for _, objet in (xobjets.items() if xobjets is not None else []):
+            if objet.objgen in vues:
+                continue
+            vues.add(objet.objgen)
+            if objet.get("/Subtype") == "/Image":
+                trouvees.append(objet)
+            elif objet.get("/Subtype") == "/Form":
+                trouvees += images(objet.get("/Resources"), vues)
+        return trouvees
+
+    plus_bas = None
+    with pikepdf.open(chemin) as doc:
+        for page in doc.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            pouces = (abs(x1 - x0) / 72, abs(y1 - y0) / 72)
+            for image in images(page.obj.get("/Resources"), set()):
+                largeur, hauteur = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+                if largeur <= 1 or hauteur <= 1:
+                    continue
+                # the image fills the page along its longer side (rotated images are drawn sideways)
+                dpi = max(largeur, hauteur) / max(pouces)
+                plus_bas = dpi if plus_bas is None else min(plus_bas, dpi)
+    return round(plus_bas) if plus_bas is not None else None
 
 
 def _decrire(role: str, chemin: Path, **autres) -> Fichier:
