@@ -1,4 +1,5 @@
-/* rdvrefere — the interviews' own script (features: javascript: rdvrefere.js): upload check, tables, ARIA of choice groups.
+/* rdvrefere — the interviews' own script (features: javascript: rdvrefere.js): upload check, tables, ARIA of choice groups,
+   no layout shift when an error line goes (issue 10 point 8, below).
 
    docassemble checks an upload field in the browser with jQuery Validation's « accept » rule,
    which compares only the MIME type the browser guessed for the file with the field's `accept`
@@ -38,7 +39,78 @@
       }
       return true;
     };
+    installerSansSaut($);
     return true;
+  }
+
+  /* Issue 10 point 8: no layout shift under the finger.  After a refusal (the engine's message
+     under an upload field, or docassemble's own « required » line), the client picks another file
+     or types, then taps « Continuer »: the tap's pointerdown moves the focus out of the field,
+     jQuery Validation's onfocusout validates it, finds it valid and calls showErrors: docassemble's
+     unhighlight removes `is-invalid` from the input, so Bootstrap's CSS hides the sibling
+     `.invalid-feedback` line at once, then hideThese empties it (display:none).  Everything below
+     the field moves up between mousedown and mouseup, so mouseup lands elsewhere and the click
+     (the submit) is lost.  Before showErrors runs outside a submit, the box of every error line
+     still shown keeps its height (min-height) until the next submit that fails (the page is
+     replaced when it succeeds): the line goes, its room stays, the button does not move.  A new
+     error shown there still grows the box. */
+  var enSoumission = false;
+  var GARDEE = "data-rdvrefere-place-gardee";
+
+  function boiteDe(erreur) {
+    return erreur.closest(".da-form-group") || erreur.parentElement;
+  }
+
+  function garderLaPlace(erreurs) {
+    for (var i = 0; erreurs && i < erreurs.length; i++) {
+      var erreur = erreurs[i];
+      if (!erreur || erreur.nodeType !== 1 || erreur.getClientRects().length === 0) { continue; }
+      if (!erreur.closest("#daform")) { continue; }
+      var boite = boiteDe(erreur);
+      if (!boite) { continue; }
+      var hauteur = boite.getBoundingClientRect().height;
+      var deja = parseFloat(boite.style.minHeight) || 0;
+      if (hauteur > deja) {
+        boite.style.minHeight = hauteur + "px";
+        boite.setAttribute(GARDEE, "");
+      }
+    }
+  }
+
+  function rendreLaPlace() {
+    var boites = document.querySelectorAll("[" + GARDEE + "]");
+    for (var i = 0; i < boites.length; i++) {
+      boites[i].style.minHeight = "";
+      boites[i].removeAttribute(GARDEE);
+    }
+  }
+
+  function installerSansSaut($) {
+    var proto = $.validator.prototype;
+    if (!proto.showErrors || proto.showErrors.rdvrefere) { return; }
+    var montrer = proto.showErrors;
+    var montrerSansSaut = function () {
+      if (!enSoumission && typeof this.errors === "function") {
+        try { garderLaPlace(this.errors()); } catch (e) { /* never block docassemble's validation */ }
+      }
+      return montrer.apply(this, arguments);
+    };
+    montrerSansSaut.rdvrefere = true;
+    proto.showErrors = montrerSansSaut;
+  }
+
+  /* A submit validates the whole form: what it hides or shows is the new layout, reserved
+     nothing; when it fails, the room kept for lines already gone is given back. */
+  document.addEventListener("submit", function (e) {
+    if (!e.target || e.target.id !== "daform") { return; }
+    enSoumission = true;
+    setTimeout(function () { enSoumission = false; }, 0);
+  }, true);
+
+  function surRefusDuFormulaire() {
+    var $ = window.jQuery;
+    if (!$) { return; }
+    $("#daform").off("invalid-form.rdvrefere").on("invalid-form.rdvrefere", rendreLaPlace);
   }
 
   /* Tables on a phone become cards (rdvrefere.css): each cell gets its column's title
@@ -86,6 +158,7 @@
   }
 
   function chaqueEcran() {
+    surRefusDuFormulaire();
     corrigerLesGroupes();
     etiqueterLesTableaux();
   }
