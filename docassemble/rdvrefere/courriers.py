@@ -30,7 +30,6 @@ from pathlib import Path
 from .dates import date_courte, date_longue, en_lettres, heure_fr, jour_et_date
 from .dossier import Dossier
 from .juridictions import JuridictionInconnue, Juridiction, juridiction
-from .plan import resultat_est_une_reponse
 from .redaction import _Accords, mise_en_page, ville_de
 from .requete import _en_pdf, _rendre
 from .verification import DELAI_REPONSE_JOURS
@@ -110,7 +109,7 @@ def valeurs_depuis_dossier(dossier: Dossier) -> ValeursCourrier:
         titre=dossier.demande.titre, date_expiration=dossier.demande.date_expiration, blocage=dossier.blocage.type,
         plateforme=dossier.blocage.plateforme,
         tentatives=tuple(TentativeCourrier(t.date, t.heure, t.constat) for t in dossier.tentatives),
-        demarches=tuple(DemarcheCourrier(d.date, d.nature, resultat_est_une_reponse(d.resultat))
+        demarches=tuple(DemarcheCourrier(d.date, d.nature, d.reponse_recue != "aucune")
                         for d in dossier.demarches),
         lieu=dossier.signature.lieu or "")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -33,6 +34,7 @@ __all__ = [
     "AutrePiece", "Conclusions", "Signature", "DossierIllisible", "DossierInvalide",
     "lire_dossier", "dossier_depuis_donnees", "lire_yaml",
     "NATURES_DEMARCHE", "TYPES_BLOCAGE", "CATEGORIES_PIECE",
+    "REPONSES_DEMARCHE", "reponse_de_la_demarche", "resultat_est_une_reponse",
 ]
 
 TYPES_BLOCAGE = {
@@ -46,6 +48,17 @@ NATURES_DEMARCHE = {
     "contact_anef": "demande au centre de contact citoyen de l'ANEF",
     "accueil_numerique": "passage au point d'accueil numérique",
     "autre": "autre démarche",
+}
+# The answer a démarche received (issue 11 point 4), as a choice. A written refusal of an
+# appointment is a decision: L. 521-3 CJA no longer fits (the measure may not « faire obstacle à
+# l'exécution d'aucune décision administrative », « même celle refusant la mesure demandée » :
+# CE, Section, 5 février 2016, M. Benabdellah, n° 393540); an appointment given leaves the
+# measure without utility. Both are blocking errors of verification.verifier_demarches.
+REPONSES_DEMARCHE = {
+    "aucune": "pas encore de réponse",
+    "rendez_vous": "un rendez-vous a été donné",
+    "refus_ecrit": "un refus écrit de donner un rendez-vous",
+    "autre": "une autre réponse",
 }
 CATEGORIES_PIECE = {
     "identite": "identité",
@@ -72,6 +85,28 @@ class DossierInvalide(Exception):
 class _LoaderTelQueTape(yaml.SafeLoader):
     """SafeLoader that keeps as text the integers YAML 1.1 would distort: base-60 (« 14:30 »)
     and leading zeros (« 0612345678 » phone numbers, « 01 » département codes, read as octal)."""
+
+
+_SANS_REPONSE = re.compile(r"\b(sans|aucune|pas de|jamais de|toujours pas de) (reponse|suite)\b|\bpas (ete )?repondu|"
+                           r"\bnon repondu|\bsans nouvelles?\b")
+
+
+def resultat_est_une_reponse(resultat: str | None) -> bool:
+    """Whether a démarche's `resultat` (free text) says an answer came: empty, « restée sans réponse »,
+    « aucune réponse », « pas de suite »… are not answers."""
+    texte = unicodedata.normalize("NFKD", str(resultat or "")).encode("ascii", "ignore").decode().lower()
+    texte = " ".join(texte.split())
+    return bool(texte) and not _SANS_REPONSE.search(texte)
+
+
+def reponse_de_la_demarche(reponse: str | None, resultat: str | None = None) -> str:
+    """A démarche's answer as one of REPONSES_DEMARCHE's keys: the structured choice when given,
+    else (a dossier or a session from before the choice existed) « autre » when the free text says
+    an answer came, « aucune » otherwise. A free text is never read as a refusal or an appointment:
+    only the client's own choice stops the référé."""
+    if reponse in REPONSES_DEMARCHE:
+        return reponse
+    return "autre" if resultat_est_une_reponse(resultat) else "aucune"
 
 
 def _entier_ou_texte(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
@@ -235,7 +270,15 @@ class Demarche(_Modele):
     nature: Literal["courriel", "lrar", "contact_anef", "accueil_numerique", "autre"]
     description: Texte
     resultat: Texte | None = None
+    # the structured answer (REPONSES_DEMARCHE); None in dossiers written before it existed: then
+    # `resultat` (free text) decides, see reponse_de_la_demarche()
+    reponse: Literal["aucune", "rendez_vous", "refus_ecrit", "autre"] | None = None
     fichiers: list[Fichier] = []
+
+    @property
+    def reponse_recue(self) -> str:
+        """The answer as one of REPONSES_DEMARCHE's keys (the structured field, else the free text)."""
+        return reponse_de_la_demarche(self.reponse, self.resultat)
 
 
 # What makes the appointment urgent, as structured choices (issue 9, point 15): the requête composes

@@ -29,19 +29,18 @@ errors (a missing capture, a future date…), so that the plan and `check` never
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from .dates import date_longue
-from .dossier import NATURES_DEMARCHE, Dossier
+from .dossier import NATURES_DEMARCHE, REPONSES_DEMARCHE, Dossier, reponse_de_la_demarche, resultat_est_une_reponse
 from .problemes import erreurs
 from .renouvellement import fenetre_r431_5, situation_du_renouvellement
 from .tentatives import (ECART_CONSEILLE_JOURS, ECART_REQUIS_JOURS, SEMAINES_CONSEILLEES, SEMAINES_REQUISES,
                          BilanTentatives, bilan_des_dates, lundi)
-from .verification import DELAI_REPONSE_JOURS, DILIGENCES_ANEF, verifier
+from .verification import (DELAI_REPONSE_JOURS, DILIGENCES_ANEF, demarche_qui_arrete, message_de_reponse,
+                           reponse_qui_arrete, verifier)
 
 __all__ = ["Etape", "Manque", "Plan", "DemarcheFaite", "plan", "plan_depuis_dossier", "STATUTS",
            "resultat_est_une_reponse"]
@@ -62,11 +61,19 @@ def _dimanche(jour: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class DemarcheFaite:
-    """A démarche as the plan needs it: its nature (dossier.NATURES_DEMARCHE), its date, answered?"""
+    """A démarche as the plan needs it: its nature (dossier.NATURES_DEMARCHE), its date, answered?
+    `reponse`: the answer (dossier.REPONSES_DEMARCHE); None: « autre » if `repondue`, else « aucune »."""
 
     nature: str
     date: dt.date
     repondue: bool = False
+    reponse: str | None = None
+
+    @property
+    def reponse_recue(self) -> str:
+        if self.reponse in REPONSES_DEMARCHE:
+            return self.reponse
+        return "autre" if self.repondue else "aucune"
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,8 @@ class Plan:
     conseils: tuple[str, ...] = ()            # advised, not required
     avertissements: tuple[str, ...] = ()      # late renewal, answer received…
     bilan: BilanTentatives | None = field(default=None, compare=False)
+    # « refus_ecrit » / « rendez_vous »: a démarche's answer ends the référé path (verification.demarche_qui_arrete)
+    arret: str | None = None
 
     @property
     def deposable(self) -> bool:
@@ -166,7 +175,7 @@ class Plan:
                 "depot_possible_a_partir_du": self.depot_possible_a_partir_du.isoformat(),
                 "depot_conseille_a_partir_du": self.depot_conseille_a_partir_du.isoformat(),
                 "deposable": self.deposable, "manque": [m.as_dict() for m in self.manque],
-                "conseils": list(self.conseils), "avertissements": list(self.avertissements)}
+                "conseils": list(self.conseils), "avertissements": list(self.avertissements), "arret": self.arret}
 
 
 def _en_date(valeur: Any) -> dt.date | None:
@@ -183,29 +192,21 @@ def _en_date(valeur: Any) -> dt.date | None:
 
 
 def _demarche(valeur: DemarcheFaite | Mapping[str, Any] | Any) -> DemarcheFaite | None:
-    """A DemarcheFaite from itself, a dict ({nature, date, repondue | resultat}) or a dossier's Demarche."""
+    """A DemarcheFaite from itself, a dict ({nature, date, reponse | repondue | resultat}) or a dossier's
+    Demarche. The answer: `reponse` when given (dossier.REPONSES_DEMARCHE), else `repondue`, else the
+    free text `resultat` (dossier.reponse_de_la_demarche: never a refusal nor an appointment)."""
     if isinstance(valeur, DemarcheFaite):
         return valeur
     lire = valeur.get if isinstance(valeur, Mapping) else (lambda cle, defaut=None: getattr(valeur, cle, defaut))
     jour, nature = _en_date(lire("date")), lire("nature")
     if jour is None or not isinstance(nature, str):
         return None
-    repondue = lire("repondue", None)
-    if repondue is None:
-        repondue = resultat_est_une_reponse(lire("resultat", None))
-    return DemarcheFaite(nature, jour, bool(repondue))
-
-
-_SANS_REPONSE = re.compile(r"\b(sans|aucune|pas de|jamais de|toujours pas de) (reponse|suite)\b|\bpas (ete )?repondu|"
-                           r"\bnon repondu|\bsans nouvelles?\b")
-
-
-def resultat_est_une_reponse(resultat: str | None) -> bool:
-    """Whether a démarche's `resultat` (free text) says an answer came: empty, « restée sans réponse »,
-    « aucune réponse », « pas de suite »… are not answers."""
-    texte = unicodedata.normalize("NFKD", str(resultat or "")).encode("ascii", "ignore").decode().lower()
-    texte = " ".join(texte.split())
-    return bool(texte) and not _SANS_REPONSE.search(texte)
+    reponse = lire("reponse", None)
+    if reponse not in REPONSES_DEMARCHE:
+        repondue = lire("repondue", None)
+        reponse = (("autre" if repondue else "aucune") if repondue is not None
+                   else reponse_de_la_demarche(None, lire("resultat", None)))
+    return DemarcheFaite(nature, jour, reponse != "aucune", reponse)
 
 
 def _libelle_demarche(nature: str) -> str:
@@ -228,7 +229,8 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
     date_expiration = _en_date(date_expiration)
     dates = sorted(d for d in (_en_date(x) for x in dates_tentatives)
                    if d is not None and d <= aujourd_hui and (date_naissance is None or d >= date_naissance))
-    toutes = [d for d in (_demarche(x) for x in demarches) if d is not None]
+    numerotees = [(i, d) for i, d in enumerate((_demarche(x) for x in demarches), 1) if d is not None]
+    toutes = [d for _, d in numerotees]
     faites = sorted((d for d in toutes if d.date <= aujourd_hui), key=lambda d: d.date)
     bilan = bilan_des_dates(dates)
     anef = blocage == "anef"
@@ -368,11 +370,14 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
                             "sera la pièce n° 1 du dossier.", fait_le=lrar.date))
         fin_attente = lrar.date + delai
         if lrar.repondue:
-            avertissements.append(
-                "La préfecture a répondu à votre lettre. Si c'est un refus écrit, une décision existe : ce référé ne "
-                "convient plus. Faites-vous aider par une association ou un avocat.")
-            etapes.append(Etape("attente_reponse", "Réponse à la lettre recommandée", "fait",
-                                "Une réponse a été reçue : lisez-la avec une association si c'est un refus."))
+            if lrar.reponse_recue == "autre":
+                avertissements.append(
+                    "La préfecture a répondu à votre lettre. Si c'est un refus écrit, une décision existe : ce référé "
+                    "ne convient plus. Faites-vous aider par une association ou un avocat.")
+            etapes.append(Etape("attente_reponse", "Réponse à la lettre recommandée", "fait", {
+                "refus_ecrit": "Un refus écrit a été reçu : ce référé ne convient plus.",
+                "rendez_vous": "Un rendez-vous a été donné : ce référé n'est plus utile."}.get(
+                    lrar.reponse_recue, "Une réponse a été reçue : lisez-la avec une association si c'est un refus.")))
         else:
             etapes.append(Etape("attente_reponse", "Attente de la réponse à la lettre recommandée",
                                 "fait" if fin_attente <= aujourd_hui else "en_attente",
@@ -388,6 +393,14 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
                             debut, _dimanche(debut)))
         conseils.append(f"Une lettre recommandée avec accusé de réception, à envoyer à partir du {date_longue(debut)}.")
         fin_attente = debut + delai
+
+    # --- an answer that ends the référé path (verification.demarche_qui_arrete: the one rule) ----
+    premier_arret = demarche_qui_arrete([{"reponse": d.reponse_recue} for _, d in numerotees])
+    arret = premier_arret[2] if premier_arret else None
+    for numero, d in numerotees:
+        if reponse_qui_arrete(d.reponse_recue):
+            texte = message_de_reponse(numero, d.nature, d.date, d.reponse_recue)
+            manque.append(Manque(f"demarches[{numero}].reponse", texte[:1].upper() + texte[1:]))
 
     # --- the urgency of a first application (R. 522-1 CJA; CE 9 juin 2022 n° 453391) ----------
     if nature == "premiere_demande":
@@ -410,17 +423,22 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
     # --- filing ---------------------------------------------------------------------------------
     possible = max(aujourd_hui, date_requise, date_anef)
     conseille = max(possible, date_conseillee, fin_attente)
-    if manque:
-        statut: Statut = "en_attente" if possible > aujourd_hui else "a_faire"
+    if arret:
+        statut: Statut = "en_attente"
+        raison = {"refus_ecrit": "Pas de dépôt de ce référé : la préfecture a refusé par écrit, ce refus se conteste "
+                                 "autrement (voir ce qui manque).",
+                  "rendez_vous": "Pas de dépôt : vous avez un rendez-vous, ce référé n'est plus utile."}[arret]
+    elif manque:
+        statut = "en_attente" if possible > aujourd_hui else "a_faire"
         raison = "Quand ce qui manque sera réuni."
     else:
         statut = "maintenant" if possible <= aujourd_hui else "en_attente"
         raison = "Vérifiez le dossier, puis déposez-le sur Télérecours citoyens."
-    if conseille > possible:
+    if conseille > possible and not arret:
         raison += f" Conseillé à partir du {date_longue(conseille)}."
     ordre = sorted(etapes, key=lambda e: e.fait_le or e.debut or aujourd_hui)
     ordre.append(Etape("depot", "Dépôt au tribunal", statut, raison, possible, bloquant=True))
-    return Plan(tuple(ordre), possible, conseille, tuple(manque), tuple(conseils), tuple(avertissements), bilan)
+    return Plan(tuple(ordre), possible, conseille, tuple(manque), tuple(conseils), tuple(avertissements), bilan, arret)
 
 
 def plan_depuis_dossier(dossier: Dossier, aujourd_hui: dt.date | None = None) -> Plan:
@@ -439,8 +457,9 @@ def plan_depuis_dossier(dossier: Dossier, aujourd_hui: dt.date | None = None) ->
     if not autres:
         return resultat
     depot = resultat.etapes[-1]
-    etapes = resultat.etapes[:-1] + (Etape(depot.cle, depot.libelle, "en_attente" if depot.debut > aujourd_hui
-                                           else "a_faire", "Quand ce qui manque sera réuni.", depot.debut,
-                                           bloquant=True),)
+    if not resultat.arret:   # the step already says why there is no filing
+        depot = Etape(depot.cle, depot.libelle, "en_attente" if depot.debut > aujourd_hui else "a_faire",
+                      "Quand ce qui manque sera réuni.", depot.debut, bloquant=True)
+    etapes = resultat.etapes[:-1] + (depot,)
     return Plan(etapes, resultat.depot_possible_a_partir_du, resultat.depot_conseille_a_partir_du,
-                resultat.manque + autres, resultat.conseils, resultat.avertissements, resultat.bilan)
+                resultat.manque + autres, resultat.conseils, resultat.avertissements, resultat.bilan, resultat.arret)

@@ -34,8 +34,10 @@ from docassemble.base.util import DAFile, log, undefine, url_action, user_has_pr
 from . import bundle as _bundle
 from .chantier import Chantier, ouvrir_chantier
 from .conversion import Limites
-from .dossier import CATEGORIES_PIECE, DossierInvalide, NATURES_DEMARCHE, TYPES_BLOCAGE, resume_de_circonstance
+from .dossier import (CATEGORIES_PIECE, REPONSES_DEMARCHE, DossierInvalide, NATURES_DEMARCHE, TYPES_BLOCAGE,
+                      reponse_de_la_demarche, resume_de_circonstance)
 from .interview_objects import refus_televersement
+from .juridictions import JuridictionInconnue, juridiction
 from .numerotation import categorie_de_piece
 from .personnel import (APPROUVE, DEPOSE, PRET_A_RELIRE, PRIVILEGE_PERSONNEL, ActionRefusee, date_heure_longue,
                         filtrer, lignes_du_journal, message_pour_le_client, normaliser_numero_affaire, remplacer_requete,
@@ -54,6 +56,7 @@ __all__ = [
     "changer_statut", "libelle_actuel", "conclusions_actuelles", "CATEGORIES_AJOUT", "executer",
     "refus_televersement", "probleme_de_numero", "fichier_du_dossier", "avertissement_configuration",
     "oublier_la_demande", "regenerer_pour_la_tache", "avis_de_regeneration", "ACCEPT_TELEVERSEMENT",
+    "tableau_en_preparation",
 ]
 
 LIMITES = Limites()
@@ -136,6 +139,57 @@ def tableau_des_dossiers(statut: str | None, recherche: str | None) -> str:
     return ('<table class="table table-sm table-striped rdv-dossiers"><thead><tr><th>Requérant</th><th>Département</th>'
             "<th>Blocage</th><th>Tentatives</th><th>Statut</th><th>Dernière modification</th></tr></thead>"
             f"<tbody>{corps}</tbody></table>")
+
+
+# --- the dossiers in preparation (issue 11 point 6, suivi.py) -----------------------------------
+
+_MANQUES_AFFICHES = 3
+
+
+def _departement_lisible(code: str) -> str:
+    if not code:
+        return "—"
+    try:
+        return f"{juridiction(code).code} — {juridiction(code).departement}"
+    except JuridictionInconnue:
+        return code
+
+
+def tableau_en_preparation(maintenant: dt.datetime | None = None) -> str:
+    """The clients still preparing their dossier (not transmitted), those who stopped coming back
+    first (suivi.JOURS_SANS_VISITE), as an HTML table: every value escaped, the session key never shown."""
+    exiger_personnel()
+    from .suivi import JOURS_SANS_VISITE  # noqa: PLC0415
+    from .suivi_serveur import suivis_en_preparation  # noqa: PLC0415
+    maintenant = maintenant or dt.datetime.now()
+    suivis = suivis_en_preparation()
+    if not suivis:
+        return "<p><em>Aucun dossier en préparation.</em></p>"
+    lignes = []
+    for s in suivis:
+        arrete = s.a_cesse_de_revenir(maintenant)
+        manque = s.manque[:_MANQUES_AFFICHES]
+        reste = len(s.manque) - len(manque)
+        html_manque = ("<ul class=\"mb-0\">" + "".join(f"<li>{html_sur(m)}</li>" for m in manque)
+                       + (f"<li><em>et {reste} autre{'s' if reste > 1 else ''} point{'s' if reste > 1 else ''}</em></li>"
+                          if reste else "") + "</ul>") if manque else "<em>rien ne manque au plan ; relecture pas encore terminée</em>"
+        contact = []
+        if s.courriel:
+            contact.append(f'<a href="mailto:{html.escape(s.courriel, quote=True)}">{html_sur(s.courriel)}</a>')
+        if s.telephone:
+            numero = "".join(c for c in s.telephone if c.isdigit() or c == "+")
+            contact.append(f'<a href="tel:{html.escape(numero, quote=True)}">{html_sur(s.telephone)}</a>')
+        marque = ' <span class="badge bg-warning text-dark">ne revient plus</span>' if arrete else ""
+        lignes.append(
+            f'<tr class="{"rdv-arrete" if arrete else "rdv-actif"}"><td>{html_sur(s.nom or "(nom pas encore donné)")}'
+            f"{marque}</td><td>{html_sur(_departement_lisible(s.departement))}</td><td>{html_manque}</td>"
+            f"<td>{html_sur(s.premiere_visite_texte())}</td><td>{html_sur(s.derniere_visite_texte(maintenant))}</td>"
+            f"<td>{'<br>'.join(contact) or '—'}</td></tr>")
+    return (f"<p>Sans visite depuis {JOURS_SANS_VISITE} jours ou plus : « ne revient plus », en tête de liste. "
+            "Appelez ces personnes pour les aider à continuer.</p>"
+            '<table class="table table-sm table-striped rdv-preparation"><thead><tr><th>Requérant</th>'
+            "<th>Département</th><th>Ce qui manque</th><th>Première visite</th><th>Dernière visite</th>"
+            f"<th>Contact</th></tr></thead><tbody>{''.join(lignes)}</tbody></table>")
 
 
 def _bouton(libelle: str, action: str, couleur: str = "outline-secondary", confirmer: str | None = None, **args) -> str:
@@ -271,7 +325,9 @@ def _reponses(donnees: dict) -> str:
     lignes += [(f"Tentative n° {i}", f"{t.get('date')} à {t.get('heure')} : {t.get('constat')}")
                for i, t in enumerate(donnees.get("tentatives") or [], 1)]
     lignes += [(f"Démarche n° {i}", f"{d.get('date')} — {NATURES_DEMARCHE.get(d.get('nature'), d.get('nature'))} : "
-                                    f"{d.get('description')} — {d.get('resultat') or 'sans réponse à ce jour'}")
+                                    f"{d.get('description')} — "
+                                    + (d.get('resultat') or REPONSES_DEMARCHE.get(reponse_de_la_demarche(
+                                        d.get('reponse'), d.get('resultat')), 'sans réponse à ce jour')))
                for i, d in enumerate(donnees.get("demarches") or [], 1)]
     # the core's summary (label, details, the client's words quoted), as plain text: escaped below
     lignes += [(f"Urgence n° {i}", resume_de_circonstance(c if isinstance(c, dict) else {"texte": c}))

@@ -11,7 +11,7 @@ import datetime as dt
 
 from .conversion import FichierRefuse, Limites, examiner_fichier
 from .dates import date_longue
-from .dossier import NATURES_DEMARCHE, Dossier
+from .dossier import NATURES_DEMARCHE, Dossier, reponse_de_la_demarche
 from .juridictions import juridiction
 from .numerotation import Piece, libelle_ascii, numeroter
 from .problemes import Probleme
@@ -19,7 +19,8 @@ from .renouvellement import situation_du_dossier
 from .requete import avertissements_requete
 from .tentatives import regle_des_tentatives
 
-__all__ = ["verifier", "verifier_pieces", "verifier_fichiers", "verifier_demarches", "verifier_urgence", "verifier_renouvellement"]
+__all__ = ["verifier", "verifier_pieces", "verifier_fichiers", "verifier_demarches", "verifier_urgence", "verifier_renouvellement",
+           "REPONSES_QUI_ARRETENT", "reponse_qui_arrete", "demarche_qui_arrete", "message_de_reponse"]
 
 DILIGENCES_ANEF = {"contact_anef", "accueil_numerique"}
 DELAI_REPONSE_JOURS = 8   # a démarche younger than this has not yet been left unanswered
@@ -27,6 +28,61 @@ DELAI_REPONSE_JOURS = 8   # a démarche younger than this has not yet been left 
 
 def _anciennete(jours: int) -> str:
     return "aujourd'hui même" if jours == 0 else ("il y a 1 jour" if jours == 1 else f"il y a {jours} jours")
+
+
+# --- an answer that ends the référé path (issue 11 point 4) ------------------------------------
+# The one place that decides: verifier_demarches (check, the review, the staff screens), plan.plan()
+# (the plan's « manque ») and the interview's stop screens (parcours_serveur.demarche_qui_arrete_le_client)
+# all call these.
+# - « refus_ecrit »: a written refusal of an appointment is a decision. L. 521-3 CJA allows « toutes
+#   autres mesures utiles sans faire obstacle à l'exécution d'aucune décision administrative », « même
+#   celle refusant la mesure demandée » (CE, Section, 5 février 2016, M. Benabdellah, n° 393540, Lebon):
+#   the refusal is contested instead (référé-suspension, L. 521-1 CJA, with a recours en annulation).
+#   A refusal received *after* filing does not end a pending référé (CE, 28 novembre 2018, n° 420343,
+#   Tables): this rule is for a refusal received before filing, the only case the dossier records.
+# - « rendez_vous »: the référé asks the judge to order an appointment (CE 10 juin 2020 n° 435594);
+#   once the préfecture has given one, the measure is no longer « utile » (L. 521-3 CJA).
+REPONSES_QUI_ARRETENT = ("refus_ecrit", "rendez_vous")
+
+
+def reponse_qui_arrete(reponse: str | None, resultat: str | None = None) -> str | None:
+    """« refus_ecrit » or « rendez_vous » when a démarche's answer ends the référé path, else None."""
+    recue = reponse_de_la_demarche(reponse, resultat)
+    return recue if recue in REPONSES_QUI_ARRETENT else None
+
+
+def demarche_qui_arrete(demarches) -> tuple[int, object, str] | None:
+    """The first démarche whose answer ends the référé path: (its number from 1, the démarche, the
+    answer), or None. `demarches`: objects or dicts with `reponse` and `resultat`; a refusal comes
+    before an appointment (it has a deadline)."""
+    trouvees = []
+    for numero, d in enumerate(demarches, 1):
+        lire = d.get if isinstance(d, dict) else (lambda cle, _d=d: getattr(_d, cle, None))
+        arret = reponse_qui_arrete(lire("reponse"), lire("resultat"))
+        if arret:
+            trouvees.append((REPONSES_QUI_ARRETENT.index(arret), numero, d, arret))
+    if not trouvees:
+        return None
+    _, numero, d, arret = min(trouvees, key=lambda t: (t[0], t[1]))
+    return numero, d, arret
+
+
+def message_de_reponse(numero: int, nature: str | None, date: dt.date | None, reponse: str) -> str:
+    """The French sentence (lower-case start, as Probleme messages) for a démarche whose answer ends
+    the référé path, naming the démarche."""
+    quoi = f"démarche n° {numero}"
+    if nature in NATURES_DEMARCHE:
+        quoi += f" : {NATURES_DEMARCHE[nature]}"
+    if date is not None:
+        quoi += f" du {date_longue(date)}"
+    if reponse == "refus_ecrit":
+        return (f"la préfecture a refusé par écrit de vous donner un rendez-vous ({quoi}). C'est une décision : "
+                "ce référé ne convient plus. Il faut maintenant contester ce refus devant le tribunal administratif "
+                "(un référé-suspension et une demande d'annulation). Le délai pour le faire est écrit à la fin du "
+                "courrier. Faites-vous aider vite par une association ou un avocat (3039, appel gratuit).")
+    return (f"la préfecture vous a donné un rendez-vous ({quoi}). Ce référé sert à obtenir un rendez-vous : vous "
+            "en avez un, le juge n'a donc plus rien à ordonner. Allez au rendez-vous avec vos documents. Si le "
+            "rendez-vous est annulé, changez la réponse de cette démarche.")
 
 
 def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Probleme]:
@@ -51,8 +107,12 @@ def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Proble
             f"courriel de réponse ou attestation. Choisissez « {NATURES_DEMARCHE['contact_anef']} » ou "
             f"« {NATURES_DEMARCHE['accueil_numerique']} »."))
     for i, d in enumerate(dossier.demarches, 1):
+        if reponse_qui_arrete(d.reponse, d.resultat):
+            problemes.append(Probleme(f"demarches[{i}].reponse", message_de_reponse(i, d.nature, d.date,
+                                                                                   d.reponse_recue)))
+    for i, d in enumerate(dossier.demarches, 1):
         age = (aujourd_hui - d.date).days
-        if not (d.resultat or "").strip() and 0 <= age < DELAI_REPONSE_JOURS:
+        if d.reponse_recue == "aucune" and 0 <= age < DELAI_REPONSE_JOURS:
             problemes.append(Probleme(
                 f"demarches[{i}].date",
                 f"cette démarche date seulement du {date_longue(d.date)} ({_anciennete(age)}). L'administration "
