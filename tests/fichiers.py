@@ -181,6 +181,25 @@ def tiff_multipage(path, pages=3, size=(1240, 1754)) -> Path:
     return path
 
 
+def tiff_scan(path, octets: int = 19_500_000) -> Path:
+    """An uncompressed greyscale TIFF of about `octets` bytes, as a scanner at 300 dpi writes it
+    (A4 pages of 2480×3508 pixels, as many as needed, the last one shorter)."""
+    path = Path(path)
+    largeur, hauteur = 2480, 3508
+    pages, reste = [], octets
+    while reste > 0:
+        h = min(hauteur, max(16, reste // largeur))
+        img = Image.new("L", (largeur, h), 255)
+        d = ImageDraw.Draw(img)
+        d.text((150, 150), f"Page scannée {len(pages) + 1}", fill=0, font=_police(80))
+        if h > 440:
+            d.rectangle((150, 400, largeur - 150, 440), fill=0)
+        pages.append(img)
+        reste -= largeur * h
+    pages[0].save(path, "TIFF", save_all=True, append_images=pages[1:], compression=None, dpi=(300, 300))
+    return path
+
+
 def heic_photo(path, size=(1600, 1200), orientation=None) -> Path:
     """An iPhone-like HEIC photo (pillow-heif encoder). With an EXIF ``orientation`` the pixels
     are given sideways and pillow-heif records the turn (irot), as iPhones do."""

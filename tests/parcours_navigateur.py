@@ -71,6 +71,8 @@ def identite(page, serveur, nom: str, prenoms: str):
     question(page, "Est-ce que l'une de ces situations vous concerne ?")
     page.get_by_text("Aucune de ces situations", exact=True).click()
     continuer(page)
+    question(page, "Où en êtes-vous ?")  # the journey plan (issue 11 point 1), one screen
+    continuer(page)
     question(page, "Que demandez-vous à la préfecture ?")
     choisir(page, "Le renouvellement de mon titre de séjour")
     question(page, "Qui êtes-vous ?")

@@ -83,9 +83,9 @@ def test_client_on_one_server_staff_on_the_other_bundle_by_the_worker(serveur, d
 
         # the client, back on web server 1: the approved bundle, from the register
         cote_client.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
-        nav.question(cote_client, re.compile("Votre dossier est prêt"))
+        nav.question(cote_client, re.compile("Votre dossier est approuvé"))
         assert "approuvé" in cote_client.locator("#daquestion").inner_text()
-        lien = cote_client.get_by_role("link", name=re.compile("dossier approuvé par l.équipe")).get_attribute("href")
+        lien = cote_client.get_by_role("link", name=re.compile("Télécharger le dossier à déposer")).get_attribute("href")
         reponse = requests.get(lien if lien.startswith("http") else serveur.url + lien, cookies=_cookies(cote_client),
                                timeout=60)
         assert reponse.status_code == 200

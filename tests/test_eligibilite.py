@@ -13,7 +13,7 @@ from docassemble.base.config import daconfig
 
 import daharness as da
 
-CLIENTE = {"email": "eligibilite@example.org"}
+CLIENTE = {"email": "eligibilite@example.org", "theid": 9200}  # its own user: no other test's dossier to resume
 AUCUNE = {"deja_enregistre": False, "asile": False, "mineur": False, "retention": False}
 RIEN = {"refus": False, "oqtf": False, "refus_rdv": False, "autre": False}
 
@@ -94,10 +94,13 @@ def test_une_ancienne_oqtf_continue_seulement_apres_un_avis():
     s.answer(False)
     assert s.question_text == "Faites d'abord vérifier votre décision", s.screen()
     _contacts_concrets(s)
+    assert "vérifier ma décision, reprendre" in s.subquestion_text.replace("’", "'")  # a link, not a docassemble button
     s.next(action="revoir_decision_ancienne")
     assert "OQTF" in s.question_text
     s.answer(True)
     s.answer({"client.situations": AUCUNE})
+    assert s.question_text == "Où en êtes-vous ?"  # the journey plan (issue 11 point 1), one screen
+    s.answer()
     assert s.question_text == "Que demandez-vous à la préfecture ?"
     assert s.eval("client.oqtf_non_executee") is True  # the flag the urgency screens and the core read
 
@@ -152,6 +155,8 @@ def test_le_contact_de_l_association_vient_du_reglage_et_n_est_jamais_interprete
 def _jusqu_au_blocage(s):
     s.answer(False)
     s.answer({"client.situations": AUCUNE})
+    assert s.question_text == "Où en êtes-vous ?"  # the journey plan (issue 11 point 1), one screen
+    s.answer()
     s.answer("renouvellement")
     while s.sought and s.sought.startswith("client.requerant"):
         champs = {"client.requerant.nom": "Diallo", "client.requerant.prenoms": "Awa", "client.requerant.sexe": "F",

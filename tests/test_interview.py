@@ -34,6 +34,8 @@ class Parcours:
             "client.departement": {"client.departement": "93"},
             "client.decision_existante": False,
             "client.situations": {"client.situations": AUCUNE_SITUATION},
+            # the journey plan « Où en êtes-vous ? » (issue 11 point 1), once a day: one screen, continue
+            "client.plan_vu": None,
             "client.nature_demande": "renouvellement",
             "client.requerant.nom": {"client.requerant.nom": "Diallo", "client.requerant.prenoms": "Awa",
                                      "client.requerant.sexe": "F"},
@@ -141,7 +143,8 @@ def test_renewal_no_slot_whole_path_to_review_and_bundle(tmp_path):
     s, parcours = session(), Parcours(tmp_path)
     parcours.jusqua(s, "Vérifiez votre dossier")
     assert parcours.vus[:5] == ["Où habitez-vous ?", "Avez-vous reçu une décision de la préfecture ?",
-                                "Est-ce que l'une de ces situations vous concerne ?", "Que demandez-vous à la préfecture ?", "Qui êtes-vous ?"]
+                                "Est-ce que l'une de ces situations vous concerne ?", "Où en êtes-vous ?",
+                                "Que demandez-vous à la préfecture ?"]
     texte = s.subquestion_text
     # pièces in their final order with numbers, from the core's numbering
     pieces = s.eval("[(p.numero, p.libelle, p.acte_attaque) for p in client.pieces()]")
@@ -201,7 +204,7 @@ def test_anef_without_contact_centre_is_flagged_on_review(tmp_path):
     assert s.eval("client.plateforme") == "site de la préfecture"
     texte = s.subquestion_text
     # blocking since issue 9 (point 3): no contact-centre ticket, no accueil-numérique visit
-    assert "**Bloquant** — Démarches" in texte and "R\\. 431\\-2" in texte
+    assert "**Bloquant** — Démarches" in texte and "centre de contact citoyen de l" in texte
 
 
 def test_anef_with_contact_centre_is_clean(tmp_path):
@@ -209,7 +212,7 @@ def test_anef_with_contact_centre_is_clean(tmp_path):
     parcours = Parcours(tmp_path, **{"client.type_blocage": "anef",
                                      "demarches": [("contact_anef", dt.datetime(2026, 10, 12), "lrar.pdf")]})
     parcours.jusqua(s, "Vérifiez votre dossier")
-    assert not [p for p in s.eval("client.problemes()") if "diligences" in p.message]  # the R. 431-2 rule
+    assert not [p for p in s.eval("client.problemes()") if p.chemin == "demarches"]  # the R. 431-2 rule
     assert s.eval("client.pieces()[0].libelle").startswith("Demande au centre de contact citoyen")
 
 
@@ -254,6 +257,8 @@ def test_an_old_oqtf_is_warned_then_carried_into_the_checks(tmp_path):
     assert "453391" not in s.subquestion_text
     s.answer(True)
     s.answer({"client.situations": AUCUNE_SITUATION})
+    assert s.question_text == "Où en êtes-vous ?"  # the journey plan (issue 11 point 1), one screen
+    s.answer()
     assert s.question_text == "Que demandez-vous à la préfecture ?"
     assert s.eval("client.oqtf_non_executee") is True
 
@@ -345,3 +350,101 @@ def test_staff_screens_warn_when_the_server_accepts_any_posted_variable():
     s = session()
     avertissement = s.eval("__import__('docassemble.rdvrefere.staff_objects', fromlist=['x']).avertissement_configuration()")
     assert "restrict input variables: True" in avertissement and avertissement.startswith("Attention")
+
+
+def _jusqu_au_telechargement(tmp_path, theid):
+    """A whole case to the download screen: the bundle built in the test (the background task is
+    the server's), the review finished, the dossier transmitted to the team. A user of its own
+    (`theid`): the other tests' clients are not offered this dossier to resume."""
+    s = da.start("rdvrefere.yml", user={"email": f"telechargement{theid}@example.org", "theid": theid})
+    s.answer()
+    parcours = Parcours(tmp_path)
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    assert s.eval("client.construire_depot()") == []
+    s.set({"client.relu": True, "client.depot_demande": True, "client.depot_pret": True})
+    s.next()
+    return s
+
+
+def _approuver(s):
+    """What staff do (staff.yml): record a bundle (here a small zip with its guide) for the current
+    content, then approve it."""
+    import io  # noqa: PLC0415
+    from docassemble.rdvrefere.personnel import APPROUVE  # noqa: PLC0415
+    registre = s.eval("__import__('docassemble.rdvrefere.registre_serveur', fromlist=['x']).registre()")
+    transmis = s.eval("client.dossier_transmis()")
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w") as archive:
+        archive.writestr("Guide_depot.txt", "DÉPOSER VOTRE RÉFÉRÉ SUR TÉLÉRECOURS CITOYENS\n\n"
+                         "1. SE CONNECTER\n  - Ouvrez le site *Télérecours citoyens*.\n")
+        archive.writestr("Requete.pdf", b"%PDF-1.4")
+    depot = {"empreinte": transmis.empreinte_du_contenu, "manifeste": {}, "fichiers": {},
+             "zip": registre.ajouter_contenu(tampon.getvalue())}
+    d = registre.enregistrer_depot(transmis.id, None, "equipe@asso.example", "Dossier de dépôt régénéré", "depot", depot)
+    registre.changer_statut(d.id, d.version, "equipe@asso.example", APPROUVE)
+
+
+def test_download_screen_in_review_then_approved(tmp_path):
+    """Issue 10 point 11: with the team's review (the default) the client sees « en relecture »,
+    no guide and no file, the next step as the biggest button; once approved, the approved zip
+    and its guide."""
+    s = _jusqu_au_telechargement(tmp_path, 9101)
+    assert s.question_text == "Votre dossier est en relecture", s.screen()
+    texte = s.subquestion_text
+    assert "relecture" in texte and "Déposer sur Télérecours" not in texte
+    assert "Depot_Telerecours" not in texte and ".zip" not in texte and "Requete" not in texte
+    assert "btn-lg" in texte.split("Modifier mes réponses")[0]  # the big button comes first
+    assert "btn-lg" not in texte.split("Voir si mon dossier est approuvé")[1]
+
+    _approuver(s)
+    s.next(action="revenir_telechargement")
+    assert s.question_text == "Votre dossier est approuvé", s.screen()
+    texte = s.subquestion_text
+    assert "Télécharger le dossier à déposer (.zip)" in texte and "Déposer sur Télérecours citoyens" in texte
+    assert s.eval("client.ecran_de_telechargement()['zip_approuve']") is not None
+    assert "1\\. Se connecter" in texte and "\\*Télérecours citoyens\\*" in texte  # the approved guide, escaped
+    assert "en relecture" not in texte
+    premier_bouton = texte.index("btn-lg")
+    assert premier_bouton < texte.index("Télécharger le dossier à déposer") < texte.index("Modifier mes réponses")
+
+
+def test_download_screen_without_review_gives_the_bundle_at_once(tmp_path):
+    """Issue 10 point 11: `rdvrefere relecture: False` (README): clients file themselves."""
+    from docassemble.base.config import daconfig  # noqa: PLC0415
+    daconfig["rdvrefere relecture"] = False
+    try:
+        s = _jusqu_au_telechargement(tmp_path, 9102)
+        assert s.question_text == "Votre dossier est prêt", s.screen()
+        texte = s.subquestion_text
+        assert "relecture" not in texte and "Déposer sur Télérecours citoyens" in texte
+        assert "Requête \\(PDF, à déposer\\)" in texte and "Pièce n° 1" in texte
+        assert texte.index("btn-lg") < texte.index("Modifier mes réponses")
+        assert " 0 Mo" not in texte and "0,0 Mo" not in texte
+    finally:
+        daconfig.pop("rdvrefere relecture", None)
+
+
+def test_plain_words_glossary_from_the_menu_and_whole_phrase_placeholders(tmp_path):
+    """Issue 10 point 10: a glossary reachable from the menu on every screen; the lists' empty
+    first choice is a whole phrase; the court's words explained where they appear. A user of its
+    own: another test's transmitted dossier would be offered to resume first."""
+    s = da.start("rdvrefere.yml", user={"email": "lexique@example.org", "theid": 9103})
+    s.answer()
+    assert s.question_text == "Où habitez-vous ?", s.screen()
+    assert list(s.status.hints.values()) == ["Choisissez votre département dans la liste"]
+    assert {"label": "Les mots du tribunal"}.items() <= s.eval("menu_items[0]").items()
+    s.next(action="lexique")
+    assert s.question_text == "Les mots du tribunal", s.screen()
+    for mot in ("Référé", "Acte attaqué", "Pièce complémentaire", "Astreinte", "Décision du Conseil d'État"):
+        assert f"**{mot}**" in s.subquestion_text
+    # the screen's « continue » button: the server pops the event when its form is posted (the
+    # harness does not post event screens, so it is popped here), then the flow goes on
+    s.run("__import__('docassemble.base.functions', fromlist=['x']).pop_event_stack('lexique')")
+    s.next()
+    assert s.question_text == "Où habitez-vous ?", s.screen()
+
+    parcours = Parcours(tmp_path)
+    parcours.jusqua(s, "Vérifiez votre dossier")
+    texte = s.subquestion_text
+    assert "la case « Acte attaqué » attend une décision" in texte and "Pièce complémentaire" in texte
+    assert "astreinte" not in texte.replace("(astreinte)", "") or "par jour de retard" in texte

@@ -14,6 +14,9 @@ import pikepdf
 import pytest
 import requests
 
+from docassemble.rdvrefere.bundle import NOM_ZIP
+from docassemble.rdvrefere.chantier import ouvrir_chantier
+
 import accessibilite
 import fichiers
 import parcours_navigateur as nav
@@ -25,6 +28,14 @@ TELEPHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_
              "device_scale_factor": 2}
 # Markdown, Mako and HTML typed by a user must never be interpreted (docassemble itself strips tags on input)
 CONSTAT = "Aucun créneau **disponible** ${ 1+1 } <b>gras</b>"
+
+
+def _registre():
+    """The server's register, read directly as the staff screens read it."""
+    import os  # noqa: PLC0415
+    from docassemble.rdvrefere.registre import Registre  # noqa: PLC0415
+    port = os.environ.get("RDV_PG_PORT", "5433")
+    return Registre(f"postgresql+psycopg2://docassemble:docassemble-local@127.0.0.1:{port}/docassemble")
 
 
 @pytest.fixture
@@ -91,8 +102,8 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
         page = autre.new_page()
         page.set_default_timeout(30_000)
         serveur.login(page, cliente)
-        page.goto(serveur.url + "/interviews")
-        page.locator("a", has_text="Obtenir un rendez-vous en préfecture par le juge").click()
+        page.goto(serveur.url + "/interviews")  # « Mes dossiers »: the dossier, named, to resume
+        page.get_by_role("link", name=re.compile("Reprendre")).first.click()
         nav.question(page, "Avez-vous fait une autre tentative ?")
         assert "2 tentatives sur 10 jours, au cours de 2 semaines différentes" in page.locator("#daquestion").inner_text()
         nav.oui_non(page, True)
@@ -120,18 +131,26 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
         assert "Bloquant" not in relecture
         nav.continuer(telephone)
 
-        nav.question(telephone, re.compile("Votre dossier (se prépare|est prêt)"))
-        expect_question(telephone, "Votre dossier est prêt", timeout=120_000)
+        nav.question(telephone, re.compile("Votre dossier (se prépare|est en relecture)"))
+        # the team reviews dossiers (the default): the client is told so, and gets no file to
+        # file before the approval (issue 10, point 11)
+        expect_question(telephone, "Votre dossier est en relecture", timeout=120_000)
         texte = telephone.locator("#daquestion").inner_text()
-        assert "Tribunal administratif de Montreuil" in texte and "Acte attaqué" in texte
-        # long file names wrap: the page never gets wider than the phone
+        assert "Télécharger" not in texte and "Déposer sur Télérecours" not in texte
+        assert telephone.get_by_role("link", name=re.compile("Voir si mon dossier est approuvé")).count() == 1
         assert telephone.evaluate("document.documentElement.scrollWidth") <= TELEPHONE["viewport"]["width"]
-        lien = telephone.get_by_role("link", name=re.compile("Télécharger tout"))
-        with telephone.expect_download() as attente:
-            lien.click()
-        archive = zipfile.ZipFile(io.BytesIO(attente.value.path().read_bytes()))
     finally:
         autre.close()
+
+    # the team receives the dossier: built from what was transmitted, as the staff's « Régénérer »
+    # builds it, it is the bundle checked below (the approval and its download: test_staff_e2e)
+    session = next(s["session"] for s in serveur.api("GET", f"/api/user/{cliente.id}/interviews").json()["items"]
+                   if s["filename"].endswith("rdvrefere.yml"))
+    registre = _registre()
+    transmis = registre.du_client(cliente.id, session)
+    assert transmis is not None, "the dossier was not transmitted to the team"
+    ouvrir_chantier(registre, transmis).construire(tmp_path / "depot")
+    archive = zipfile.ZipFile(tmp_path / "depot" / NOM_ZIP)
 
     noms = archive.namelist()
     manifeste = json.loads(archive.read("manifest.json"))
@@ -143,7 +162,8 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
     with pikepdf.open(io.BytesIO(archive.read(identite["fichier"]))) as pdf:
         image = next(iter(pdf.pages[0].get_images().values()))
         assert image.Height > image.Width  # the EXIF-rotated photo came out upright
-    assert "Tribunal administratif de Montreuil" in archive.read("Guide_depot.txt").decode("utf-8")
+    guide = archive.read("Guide_depot.txt").decode("utf-8")
+    assert "Tribunal administratif de Montreuil" in guide and "Acte attaqué" in guide
 
 
 def test_a_client_cannot_read_another_clients_file_by_number(serveur, navigateur, tmp_path):

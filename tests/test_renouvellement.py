@@ -129,8 +129,8 @@ def test_check_avertit_d_un_renouvellement_tardif(tmp_path):
     assert probleme["gravite"] == "avertissement"
     message = probleme["message"]
     assert "15 juin 2026" in message and "28 septembre 2026" in message
-    assert "R. 431-5" in message and "du 15 avril 2026 au 15 juin 2026" in message
-    assert "l'urgence résulte de votre propre retard" in message
+    assert "dans les deux mois avant la fin du titre, ici du 15 avril 2026 au 15 juin 2026" in message
+    assert "l'urgence vient de votre propre retard" in message
     assert "indiquez pourquoi" in message
 
     data["demande"]["motif_retard"] = MOTIF
@@ -201,4 +201,6 @@ def test_le_motif_revient_quand_la_session_reprend_le_dossier_envoye(tmp_path):
     b.run("client.reprendre_depuis(" + repr(donnees) + ", _lire_test)\ndel _lire_test")
     assert b.eval("client.donnees_transmises()")[0] == donnees
     b.next()
+    assert b.question_text == "Où en êtes-vous ?", b.screen()  # the journey plan, on the day's first visit
+    b.answer()
     assert b.question_text == "Vérifiez votre dossier", b.screen()   # the reason is not asked again

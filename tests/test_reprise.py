@@ -100,6 +100,9 @@ def test_une_nouvelle_session_recharge_la_derniere_version_envoyee(tmp_path, pla
         assert b.eval(f"texte_sur({'Awa ' + NOM_HOSTILE!r})") in texte and "${ 7*7 }" not in texte
         assert "<b>" not in texte and "[BR]" not in texte
     b.answer("reprendre")
+    # the client comes back: the journey plan first (issue 11 point 1), one screen, then the review
+    assert b.question_text == "Où en êtes-vous ?", b.screen()
+    b.answer()
     assert b.question_text == REVUE, b.screen()
     assert "Bloquant" not in b.subquestion_text
 
@@ -164,7 +167,8 @@ def test_sans_dossier_envoye_l_entretien_commence_comme_avant(tmp_path):
     parcours.jusqua(s, REVUE)
     assert REPRISE not in parcours.vus
     assert parcours.vus[:5] == [PREMIER_ECRAN, "Avez-vous reçu une décision de la préfecture ?",
-                                "Est-ce que l'une de ces situations vous concerne ?", "Que demandez-vous à la préfecture ?", "Qui êtes-vous ?"]
+                                "Est-ce que l'une de ces situations vous concerne ?", "Où en êtes-vous ?",
+                                "Que demandez-vous à la préfecture ?"]
 
 
 def test_reprendre_depuis_sans_registre_remplit_une_session_vierge(tmp_path):
@@ -191,4 +195,6 @@ def test_reprendre_depuis_sans_registre_remplit_une_session_vierge(tmp_path):
     assert isinstance(b.eval("client.tentatives[0].heure"), dt.time)
     assert b.eval("jour(client.requerant.date_naissance)") == dt.date(1990, 4, 12)
     b.next()
+    assert b.question_text == "Où en êtes-vous ?", b.screen()  # the journey plan (issue 11 point 1)
+    b.answer()
     assert b.question_text == REVUE, b.screen()

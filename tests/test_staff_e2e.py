@@ -67,9 +67,10 @@ def _dossier_complet(page, serveur, dossier, nom: str = NOM1):
         raise AssertionError(page.locator("#daform").inner_text())
     nav.question(page, "Vérifiez votre dossier")
     nav.continuer(page)
-    nav.question(page, re.compile("Votre dossier (se prépare|est prêt)|Il manque|pas pu être transmis"))
+    nav.question(page, re.compile("Votre dossier (se prépare|est en relecture)|Il manque|pas pu être transmis"))
     assert "Il manque" not in page.locator("#daMainQuestion").inner_text(), page.locator("#daquestion").inner_text()
-    nav.question(page, re.compile("Votre dossier est prêt"))
+    # the team reviews dossiers (the server's default): nothing to file before the approval
+    nav.question(page, re.compile("Votre dossier est en relecture"))
 
 
 def _cookies(page) -> dict:
@@ -325,11 +326,11 @@ def test_staff_review_fix_regenerate_approve_file(contextes, serveur, dossiers, 
 def test_client_sees_status_and_downloads_the_approved_bundle(contextes, serveur, dossiers, registre):
     page = contextes["client1"]
     page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
-    nav.question(page, re.compile("Votre dossier est prêt"))
+    nav.question(page, re.compile("Votre requête a été déposée"))
     texte = page.locator("#daquestion").inner_text().replace("’", "'")
     assert "Votre requête a été déposée au tribunal le" in texte and "numéro d'affaire 2612345/1" in texte
     assert "@asso.example.org" not in texte
-    lien = page.get_by_role("link", name=re.compile("dossier approuvé par l.équipe"))
+    lien = page.get_by_role("link", name=re.compile("Télécharger le dossier à déposer"))
     reponse = _get(page, _url(serveur, lien.get_attribute("href")))
     assert reponse.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(reponse.content))
@@ -340,7 +341,7 @@ def test_client_sees_status_and_downloads_the_approved_bundle(contextes, serveur
         page.locator("#dabackbutton, .dabackicon").first.click()
         page.wait_for_load_state("networkidle")
     page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
-    page.get_by_role("link", name="Modifier mes réponses et refaire le dossier").click()
+    page.get_by_role("link", name="Modifier mes réponses", exact=True).click()
     nav.question(page, "Votre requête a déjà été déposée")
     apres = registre.lire(dossiers["premier"])
     assert (apres.version, apres.statut, apres.corrections, apres.approbation, len(apres.journal)) == \
@@ -385,14 +386,20 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
         requests.post(f"{serveur.url}/interview?i={CLIENT_YML}&session={cle}", data={"csrf_token": jeton, **donnees},
                       cookies=_cookies(intrus), timeout=60)
     victime.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
-    nav.question(victime, re.compile("Votre dossier est prêt"))
+    nav.question(victime, re.compile("Votre requête a été déposée"))
     assert "Pirate" not in victime.locator("body").inner_text()
 
     # the victim's files: the staff's zip URL, guessed numbers, stored-file URLs with the session key
     reponse = _get(intrus, zip_url)          # the staff's download action: the refusal page, no zip
     assert not reponse.content.startswith(b"PK") and "Accès réservé" in reponse.text
-    fichiers_victime = [int(n) for n in re.findall(r"/uploadedfile(?:download)?/(\d+)", victime.content())]
-    assert fichiers_victime, "the victim's download page links its files"
+    # the victim's own file numbers: the approved zip's download answers with a redirect to a
+    # file of the victim's session (the download screen links nothing else once approved)
+    lien_zip = victime.get_by_role("link", name=re.compile("Télécharger le dossier à déposer")).get_attribute("href")
+    telechargement = _get(victime, _url(serveur, lien_zip))
+    adresses = " ".join([r.headers.get("Location", "") for r in telechargement.history] + [telechargement.url])
+    assert telechargement.content.startswith(b"PK")
+    fichiers_victime = [int(n) for n in re.findall(r"/uploadedfile(?:download)?/(\d+)", adresses)]
+    assert fichiers_victime, "the victim's approved zip is a file of its session"
     for essai in range(max(1, min(fichiers_victime) - 20), max(fichiers_victime) + 3):
         assert _get(intrus, f"{serveur.url}/uploadedfile/{essai}").status_code in (403, 404), essai
         assert requests.get(f"{serveur.url}/uploadedfile/{essai}", timeout=30).status_code in (403, 404), essai

@@ -92,22 +92,23 @@ def test_account_pages_speak_french_to_screen_readers_too(serveur, telephone):
     _francais(page, "premier écran", "Aller au contenu principal")
     assert page.locator(".progress[role=progressbar]").get_attribute("aria-label") == "Progression"
     page.goto(serveur.url + "/interviews")
-    _francais(page, "liste des dossiers", "Reprendre un dossier", "Mes dossiers", "Commencé le", "Tout supprimer")
+    _francais(page, "liste des dossiers", "Mes dossiers", "Reprendre", "Commencé le", "Commencer un nouveau dossier")
+    assert "\\u00" not in page.locator("body").inner_text()  # no escaped accents shown
     page.goto(serveur.url + "/user/profile")
     _francais(page, "profil", "Mon profil", "Enregistrer")
     page.goto(serveur.url + "/user/change-password")
     _francais(page, "changer de mot de passe", "Mot de passe actuel", "Confirmez le nouveau mot de passe")
 
 
-def _refuse(page, fichier, nom: str, *, nom_envoye: str | None = None):
-    """Send `fichier` as the capture of attempt n° 1 and return the refusal shown on the field."""
-    nav.tentative(page, 1, "2026-10-05", "09:02", fichier, "Aucun créneau disponible")
+def _refuse(page, fichier, nom: str, *, nom_envoye: str | None = None, numero: int = 1, date: str = "2026-10-05"):
+    """Send `fichier` as the capture of attempt n° `numero` and return the refusal shown on the field."""
+    nav.tentative(page, numero, date, "09:02", fichier, "Aucun créneau disponible")
     erreur = page.locator("#daform .da-has-error:visible, #daform .invalid-feedback:visible, .alert-danger:visible").first
     erreur.wait_for()
-    nav.question(page, "Tentative n° 1")
+    nav.question(page, f"Tentative n° {numero}")
     message = page.locator("#daform").inner_text()
     assert f"« {nom_envoye or nom} »" in message, message
-    assert "capture d'écran de la tentative n° 1" in message.replace("’", "'"), message
+    assert f"capture d'écran de la tentative n° {numero}" in message.replace("’", "'"), message
     assert not re.search(r"/(var|tmp|usr|work|root)/|file\.jpg|datemp", message), message
     anglais = ANGLAIS.findall(message)
     assert not anglais, f"English in the refusal of {nom}: {anglais}\n{message}"
@@ -173,3 +174,15 @@ def test_bad_files_refused_in_french_word_and_iphone_files_taken(serveur, teleph
     }""")
     assert coupes == [], f"words cut in two in the table: {coupes}"
     assert page.evaluate("document.documentElement.scrollWidth") <= TELEPHONE["viewport"]["width"]
+
+    # attempt n° 2: a PDF locked by a password and an empty file refused by name; then a scan of
+    # 19.5 Mo (a TIFF as a scanner writes it), under the portal's limit, sent and taken (issue 10, point 4)
+    nav.oui_non(page, True)
+    _refuse(page, fichiers.pdf_password(tmp_path / "releve-protege.pdf"), "releve-protege.pdf", numero=2,
+            date="2026-10-14")
+    _refuse(page, fichiers.empty(tmp_path / "capture-vide.png"), "capture-vide.png", numero=2, date="2026-10-14")
+    scan = fichiers.tiff_scan(tmp_path / "scan-tentative.tif", octets=19_500_000)
+    assert scan.stat().st_size >= 19_000_000
+    nav.tentative(page, 2, "2026-10-14", "10:00", scan, "Aucun créneau disponible")
+    nav.question(page, "Avez-vous fait une autre tentative ?")
+    assert "Tentative n° 2" not in page.locator("#daMainQuestion").inner_text()

@@ -54,7 +54,8 @@ def etapes_du_depot(pieces: list[Piece], juridiction: Juridiction, *, requete: s
         lignes.append(f"Pièce complémentaire n° {rang} : déposez {piece.nom_fichier} ; dans « Nommer la pièce "
                       f"n° {rang} », tapez exactement : {piece.nom_telerecours}")
     etapes.append(Etape("4. Cases « Pièce complémentaire »", tuple(
-        ["Ajoutez une case par pièce, dans cet ordre. Le nom tapé doit commencer par le numéro de la pièce : "
+        ["Une pièce complémentaire est un de vos autres documents, qui prouve ce que dit la requête. "
+         "Ajoutez une case par pièce, dans cet ordre. Le nom tapé doit commencer par le numéro de la pièce : "
          "c'est ce nom que le tribunal lira dans l'inventaire. Le numéro de la case sur le site peut différer "
          "du numéro de la pièce (la pièce n° 1 est dans la case « Acte attaqué ») : seul le nom compte."] + lignes)))
     etapes.append(Etape("5. Vérifier et envoyer", (

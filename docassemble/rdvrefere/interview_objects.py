@@ -9,23 +9,26 @@ here: every rule is in the core (verification, tentatives, numerotation…).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime, get_config, log,
-                                   url_action, user_info, user_logged_in)
+from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime, background_action,
+                                   get_config, log, url_action, user_info, user_logged_in)
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire, sha256_du_fichier
 from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier, taille_en_mo
 from .dates import date_longue, heure_fr
-from .dossier import (NATURES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
+from .dossier import (NATURES_DEMARCHE, REPONSES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
                       dossier_depuis_donnees, problemes_de_validation, resume_de_circonstance)
 from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
+from .lecture_capture import comparer as comparer_lecture, lire_captures, resume as resume_lecture
 from .numerotation import Piece, numeroter
 from .personnel import APPROUVE, DEPOSE, EN_COURS, message_pour_le_client
 from .problemes import Probleme, erreurs
@@ -42,6 +45,8 @@ __all__ = [
     "taille_en_mo", "resume_televersement", "jour", "date_du_jour", "probleme_de_tentative",
     "plateforme_par_defaut", "ville_de", "message_collectivite", "libelle_du_chemin",
     "garder_televersement", "retenir_televersement", "deja_joint", "ACCEPT_TELEVERSEMENT", "FORMATS_ACCEPTES", "contact_association",
+    "relecture_par_l_equipe", "convertir_televersement",
+    "lire_les_captures", "lecture_pour_ecran",
     "choix_natures_urgence", "titre_circonstance", "resume_circonstance",
     # core names the screens use
     "COLLECTIVITES_NON_COUVERTES", "NATURES_DEMARCHE", "TYPES_BLOCAGE", "NOM_ZIP", "date_longue", "heure_fr",
@@ -74,6 +79,27 @@ def contact_association() -> str:
     if isinstance(valeur, (list, tuple)):
         valeur = " ; ".join(str(v) for v in valeur if v)
     return " ".join(str(valeur or "").split())
+
+
+def relecture_par_l_equipe() -> bool:
+    """The operator's setting `rdvrefere relecture:` (README): True, the default, when the team
+    reviews every dossier before the client gets the filing guide and the bundle; False (`non`,
+    `false`, `0` too) when clients file their own bundle at once, without review."""
+    valeur = get_config("rdvrefere relecture", True)
+    if valeur is None:
+        return True
+    if isinstance(valeur, str):
+        return valeur.strip().lower() not in ("false", "non", "no", "0", "off")
+    return bool(valeur)
+
+
+def _titre_en_minuscules(ligne: str) -> str:
+    """« 2. ENVOYER LA REQUÊTE SUR TÉLÉRECOURS » (Guide_depot.txt) → « 2. Envoyer la requête sur Télérecours »."""
+    texte = ligne.strip().lower()
+    lettre = next((i for i, c in enumerate(texte) if c.isalpha()), None)
+    if lettre is not None:
+        texte = texte[:lettre] + texte[lettre].upper() + texte[lettre + 1:]
+    return re.sub(r"\btélérecours\b", "Télérecours", texte)
 
 
 def texte_sur(texte: object) -> str:
@@ -122,22 +148,150 @@ def _chemin_sans_mesure(fichier: DAFile) -> str | None:
 
 
 def refus_televersement(fichiers: object, piece: str) -> str | None:
-    """Convert the uploaded files now, as the bundle will (the core's conversion), and return the
-    French reason of the first refusal, or None. Called from the upload screen's validation."""
+    """The fast check of the uploaded files on their own screen (the core's `examiner_fichier`:
+    type by content, readability, size, page count), and the French reason of the first refusal,
+    or None. Called from the upload screen's validation. The conversion to the pièce's PDF is not
+    done here, in the web request (issue 15): `retenir_televersement` hands it to a background
+    task, and the review shows its refusal (`DossierClient.refus_de_conversion`)."""
     chemins = _chemins(fichiers)
     if not chemins:
         return "Ajoutez au moins un fichier."
-    with tempfile.TemporaryDirectory(prefix="rdv-essai-") as essai:
-        for chemin, nom in zip(chemins, _noms(fichiers)):
-            original = Path(chemin)
-            lisible = Path(essai) / _nom_sur(nom, original)
-            shutil.copyfile(original, lisible)  # the message must name the file as the user knows it
-            try:
-                examiner_fichier(lisible, piece=piece)
-                convertir_en_pdf([lisible], Path(essai) / "essai.pdf", piece=piece, limites=LIMITES)
-            except FichierRefuse as refus:
-                return refus.message
+    noms = [_nom_sur(nom, Path(chemin)) for chemin, nom in zip(chemins, _noms(fichiers))]
+    for chemin, nom in zip(chemins, noms):
+        try:
+            examiner_fichier(Path(chemin), piece=piece, limites=LIMITES, nom=nom)
+        except FichierRefuse as refus:
+            return refus.message
+    # what the background conversion will need to name the files and the pièce
+    memoire = _conversions()
+    cle = _cle_de_conversion(chemins)
+    if not memoire.defined(cle):
+        memoire.set(cle, {"etat": "examine", "piece": piece, "noms": noms})
     return None
+
+
+# --- the conversion of uploads, off the web request (issue 15) ---------------------------------
+# One entry per group of files of an upload field, in a session store, under a key made of the
+# files' paths and sizes (a docassemble file number never changes content). Its « etat »:
+#   examine    checked on arrival, conversion not asked for yet (a screen still to accept)
+#   en_cours   the background task (Celery, `rdv_conversion.yml`) is converting it
+#   a_refaire  no background task could be started (no Celery, or it failed): the review converts
+#   ok / refus the conversion's outcome; « refus » keeps the engine's French message
+# The review converts itself what is not « ok » or « refus » yet (it cannot wait for the task:
+# see refus_de_conversion): a conversion is never dropped. The bundle converts every file again.
+
+
+def _conversions() -> DAStore:
+    return DAStore("rdvrefere-conversions", base="session")
+
+
+def _cle_de_conversion(chemins: list[str]) -> str:
+    empreinte = hashlib.sha256()
+    for chemin in chemins:
+        try:
+            taille = Path(chemin).stat().st_size
+        except OSError:
+            taille = -1
+        empreinte.update(f"{chemin}\0{taille}\0".encode())
+    return "conversion-" + empreinte.hexdigest()[:40]
+
+
+def _convertir_pour_essai(chemins: list[str], noms: list[str], piece: str) -> dict:
+    """Convert one field's files as the bundle will (the core's conversion), the result dropped:
+    {"etat": "ok", "pages": n} or {"etat": "refus", "message": the engine's French message}."""
+    with tempfile.TemporaryDirectory(prefix="rdv-essai-") as essai:
+        lisibles = []
+        for chemin, nom in zip(chemins, noms):
+            lisible = Path(essai) / f"{len(lisibles)}" / _nom_sur(nom, Path(chemin))
+            lisible.parent.mkdir()
+            shutil.copyfile(chemin, lisible)  # the message must name the file as the user knows it
+            lisibles.append(lisible)
+        try:
+            pages = convertir_en_pdf(lisibles, Path(essai) / "essai.pdf", piece=piece, limites=LIMITES)
+        except FichierRefuse as refus:
+            return {"etat": "refus", "message": refus.message}
+    return {"etat": "ok", "pages": pages}
+
+
+def _lancer_conversion(fichiers: object) -> None:
+    """Start the background conversion of an accepted field's files, once per group of files."""
+    chemins = _chemins(fichiers)
+    if not chemins:
+        return
+    memoire = _conversions()
+    cle = _cle_de_conversion(chemins)
+    entree = memoire.get(cle) if memoire.defined(cle) else None
+    if entree is None or entree.get("etat") != "examine":
+        return  # already converted, being converted, or never checked here (the bundle converts it)
+    memoire.set(cle, {**entree, "etat": "en_cours", "depuis": time.time()})
+    try:
+        tache = background_action("conversion_des_televersements", None, cle=cle, fichiers=fichiers,
+                                  noms=entree["noms"], piece=entree["piece"])
+        # the Celery task's identity (a tuple of ids), so that the review waits only while it
+        # runs; under a key of its own: the task may already be writing its result under `cle`
+        memoire.set(cle + ":tache", tache.obj.as_tuple())
+    except Exception as exc:  # noqa: BLE001 - no Celery here (headless) or the broker is down
+        log(f"rdvrefere: no background conversion ({exc!r}); the review converts these files")
+        memoire.set(cle, {**entree, "etat": "a_refaire"})
+
+
+# How long the review waits for a background conversion before converting it itself: a
+# conversion takes a few seconds; past this, the task is taken as lost (worker down, queue full).
+ATTENTE_CONVERSION_SECONDES = 90
+
+
+class _IdentiteDeTache:
+    """What docassemble's `get_task` hook needs to find a Celery task again: its `as_tuple()`."""
+
+    def __init__(self, identite):
+        self.identite = identite
+
+    def as_tuple(self):
+        return self.identite
+
+
+def _tache_finie(identite) -> bool:
+    """True when the Celery task is over (succeeded or failed); False while it runs or when
+    nothing can tell (no identity, no broker)."""
+    if not identite:
+        return False
+    try:
+        from docassemble.base.hooks import get_task  # noqa: PLC0415 - server side only
+        return bool(get_task(_IdentiteDeTache(_en_tuple(identite))).ready())
+    except Exception as exc:  # noqa: BLE001 - the deadline still bounds the wait
+        log(f"rdvrefere: background task state unknown ({exc!r})")
+        return False
+
+
+def _en_tuple(valeur):
+    """Celery's task identity comes back from storage with lists where it had tuples."""
+    return tuple(_en_tuple(v) for v in valeur) if isinstance(valeur, (list, tuple)) else valeur
+
+
+def convertir_televersement(cle: str, fichiers: object, noms: list[str], piece: str) -> None:
+    """The background task (Celery): convert, record the outcome in the session's store."""
+    try:
+        resultat = _convertir_pour_essai(_chemins(fichiers), noms, piece)
+    except Exception as exc:  # noqa: BLE001 - the review converts again and shows what happens
+        log(f"rdvrefere: background conversion failed: {exc!r}")
+        resultat = {"etat": "a_refaire"}
+    _conversions().set(cle, {"piece": piece, "noms": noms, **resultat})
+
+
+def _groupes_de_fichiers(donnees: object) -> list[list[str]]:
+    """Every `fichiers` list of the core's dossier data."""
+    groupes: list[list[str]] = []
+    if isinstance(donnees, dict):
+        for cle, valeur in donnees.items():
+            if cle == "fichiers" and isinstance(valeur, list):
+                if valeur:
+                    groupes.append([str(v) for v in valeur])
+            else:
+                groupes.extend(_groupes_de_fichiers(valeur))
+    elif isinstance(donnees, list):
+        for valeur in donnees:
+            groupes.extend(_groupes_de_fichiers(valeur))
+    return groupes
 
 
 def _memoire_des_televersements() -> DAStore:
@@ -162,6 +316,7 @@ def retenir_televersement(variable: str, fichiers: object) -> None:
     """Remember the accepted files of an upload field (the validation code's last line)."""
     if _chemins(fichiers):
         _memoire_des_televersements().set(variable, fichiers)
+        _lancer_conversion(fichiers)
 
 
 def deja_joint(variable: str) -> str:
@@ -262,6 +417,55 @@ def libelle_du_chemin(chemin: str) -> str:
         detail = f" ({trouve.group(3)})" if trouve.group(3) else ""
         return f"{_NOMS_DES_LISTES[trouve.group(1)]} n° {trouve.group(2)}{detail} : "
     return f"{chemin.replace('_', ' ')} : "
+
+
+def lire_les_captures(client: "DossierClient", index: int) -> str | None:
+    """Read attempt `index`'s captures (the core's OCR, issue 11 point 3), from the attempt
+    screen's validation: keep on the attempt what was read and the core's warnings (plain text,
+    shown through texte_sur), and put the site's message read in « ce que le site affichait » when
+    the client left it empty (an answer typed always wins). Never blocks on the reading: returns a
+    message only when that field is still empty (nothing typed, nothing read)."""
+    tentative = client.tentatives[index]
+    constat = _defini(tentative, "constat")
+    try:
+        fichiers = _defini(tentative, "captures")
+        lecture = lire_captures(list(zip(_chemins(fichiers), _noms(fichiers)))[:4])
+        tentative.lecture_capture = resume_lecture(lecture)
+        tentative.avertissements_capture = comparer_lecture(lecture, _date(_defini(tentative, "date")),
+                                                            _heure(_defini(tentative, "heure")))
+        if lecture.raison:
+            log(f"rdvrefere: capture reading: {lecture.raison}")
+        if (constat is None or not str(constat).strip()) and lecture.message:
+            tentative.constat = constat = lecture.message
+    except Exception as exc:  # noqa: BLE001 - the reading only informs, it never stops the client
+        log(f"rdvrefere: capture reading failed: {exc!r}")
+        tentative.lecture_capture, tentative.avertissements_capture = "", []
+    client.lecture_recente = index
+    if constat is None or not str(constat).strip():
+        return ("Écrivez ce que le site affichait (par exemple « Aucun créneau disponible ») : "
+                "nous n'avons pas pu le lire sur la capture.")
+    return None
+
+
+def lecture_pour_ecran(client: "DossierClient", index: object = None) -> str:
+    """What was read on an attempt's captures, for a screen (Markdown, client and OCR text
+    escaped): « Nous avons lu sur la capture … » and the warnings. `index` None: the attempt last
+    entered. '' when nothing was read (no OCR on this server, or not yet)."""
+    if index is None:
+        index = _defini(client, "lecture_recente")
+    try:
+        tentative = client.tentatives.elements[int(index)]
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return ""
+    lu = _defini(tentative, "lecture_capture") or ""
+    avertissements = _defini(tentative, "avertissements_capture") or []
+    if not lu and not avertissements:
+        return ""
+    texte = f"**Tentative n° {int(index) + 1}.** {texte_sur(lu)}".rstrip()
+    if avertissements:
+        texte += "\n\n" + "\n".join(f"* {texte_sur(a)}" for a in avertissements)
+        texte += "\n\nCe ne sont que des conseils : vous pouvez continuer, ou corriger la tentative."
+    return texte
 
 
 def probleme_de_tentative(client: "DossierClient", index: int) -> str | None:
@@ -436,6 +640,9 @@ class DossierClient(DAObject):
                            for t in self.tentatives.elements],
             "demarches": [{"date": _date(_defini(d, "date")), "nature": _defini(d, "nature"),
                            "description": _defini(d, "description"), "resultat": _defini(d, "resultat") or None,
+                           # the answer chosen (issue 11 point 4); absent: the free text decides (dossier.py),
+                           # and a dossier sent before the choice existed keeps its fingerprint (no new version)
+                           **({"reponse": d.reponse} if _defini(d, "reponse") in REPONSES_DEMARCHE else {}),
                            "fichiers": _chemins(_defini(d, "fichiers"))}
                           for d in self.demarches.elements],
             "urgence": {"circonstances": [_circonstance_pour_le_noyau(c) for c in self.circonstances.elements],
@@ -498,13 +705,54 @@ class DossierClient(DAObject):
         return dossier_depuis_donnees(self.donnees(), racine="/")
 
     def problemes(self, aujourd_hui: dt.date | None = None) -> list[Probleme]:
-        """Every error and warning, from the core (errors first)."""
+        """Every error and warning, from the core (errors first), the refusals of the uploads'
+        background conversion first of all."""
+        donnees = self.donnees()
+        conversions = self.refus_de_conversion(donnees)
         try:
-            return verifier(self.dossier(), aujourd_hui=aujourd_hui, limites=LIMITES)
+            return conversions + verifier(dossier_depuis_donnees(donnees, racine="/"), aujourd_hui=aujourd_hui,
+                                          limites=LIMITES)
         except (DossierInvalide,) as exc:
-            return exc.problemes
+            return conversions + exc.problemes
         except DossierIllisible as exc:
-            return [Probleme("", str(exc))]
+            return conversions + [Probleme("", str(exc))]
+
+    def conversions_en_attente(self, maintenant: float | None = None) -> bool:
+        """True while a background conversion of this session's uploads, started less than
+        ATTENTE_CONVERSION_SECONDES ago, has not finished: the review then shows a waiting
+        screen that reloads, so that no web process converts what Celery is converting (issue 15).
+        A task that is over (its result lost, e.g. a write that lost a race) is not waited for."""
+        memoire = _conversions()
+        maintenant = time.time() if maintenant is None else maintenant
+        for groupe in _groupes_de_fichiers(self.donnees()):
+            cle = _cle_de_conversion(groupe)
+            entree = memoire.get(cle) if memoire.defined(cle) else None
+            if (entree and entree.get("etat") == "en_cours"
+                    and maintenant - float(entree.get("depuis", 0)) < ATTENTE_CONVERSION_SECONDES
+                    # a task over whose result did not reach the store: the review converts it
+                    and not _tache_finie(memoire.get(cle + ":tache") if memoire.defined(cle + ":tache") else None)):
+                return True
+        return False
+
+    def refus_de_conversion(self, donnees: dict | None = None) -> list[Probleme]:
+        """The uploads whose conversion to PDF failed, each with the engine's French message.
+        What the background has not converted yet is converted here: none is dropped (issue 15).
+        No waiting for the background task here: it must take the session's lock to start,
+        which this request holds (docassemble's worker, `obtain_lock_patiently`)."""
+        memoire = _conversions()
+        groupes = [(g, _cle_de_conversion(g)) for g in _groupes_de_fichiers(donnees or self.donnees())]
+        entrees = {cle: memoire.get(cle) for _, cle in groupes if memoire.defined(cle)}
+        refus = []
+        for chemins, cle in groupes:
+            entree = entrees.get(cle)
+            if entree is None:
+                continue  # not uploaded on this session's screens (a resumed dossier): the bundle converts it
+            if entree.get("etat") not in ("ok", "refus"):
+                entree = {**entree, **_convertir_pour_essai(chemins, entree["noms"], entree["piece"])}
+                memoire.set(cle, entree)
+            if entree["etat"] == "refus" and entree["message"] not in {p.message for p in refus}:
+                refus.append(Probleme("", entree["message"]))
+        return refus
 
     def est_deposable(self) -> bool:
         return not erreurs(self.problemes())
@@ -704,6 +952,52 @@ class DossierClient(DAObject):
         return (message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal),
                 url_action("telecharger_depot_approuve") if _approuve(transmis) else None)
 
+    def ecran_de_telechargement(self) -> dict:
+        """What the download screen says, decided once (issue 10 point 11), from the register and
+        the operator's setting (`relecture_par_l_equipe`). `etape`:
+        - « approuve »: the team approved (or filed) the dossier: its approved zip and guide;
+        - « relecture »: the team reviews dossiers and has not approved this one: no guide, no
+          files, only « votre dossier est en relecture »;
+        - « autonome »: no review (operator's setting): the client's own bundle and guide at once.
+        `titre` and `message` are French; `zip_approuve` is the approved zip's action or None."""
+        transmis = self.dossier_transmis()
+        if _approuve(transmis):
+            titre = "Votre requête a été déposée" if transmis.statut == DEPOSE else "Votre dossier est approuvé"
+            return {"etape": "approuve", "titre": titre, "zip_approuve": url_action("telecharger_depot_approuve"),
+                    "message": message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal)}
+        if relecture_par_l_equipe():
+            return {"etape": "relecture", "titre": "Votre dossier est en relecture", "zip_approuve": None,
+                    "message": ("Votre dossier est en relecture : l'équipe vérifie vos réponses et vos pièces. "
+                                "Le guide de dépôt et les fichiers à déposer apparaîtront sur cette page "
+                                "dès qu'elle l'aura approuvé.")}
+        return {"etape": "autonome", "titre": "Votre dossier est prêt", "zip_approuve": None,
+                "message": ("Votre dossier est prêt. Déposez-le vous-même sur Télérecours citoyens, "
+                            "en suivant le guide ci-dessous.")}
+
+    def guide_du_depot_approuve(self) -> str:
+        """The filing guide of the bundle the team approved (its Guide_depot.txt: the team may
+        have renamed pièces), as Markdown with every line escaped; the guide of the client's own
+        answers when the approved zip has none."""
+        import zipfile  # noqa: PLC0415 - only here
+        fichier = self.ouvrir_depot_approuve()
+        texte = None
+        if fichier is not None:
+            try:
+                with zipfile.ZipFile(fichier.path()) as archive:
+                    nom = next((n for n in archive.namelist() if n.endswith("Guide_depot.txt")), None)
+                    texte = archive.read(nom).decode("utf-8") if nom else None
+            except (OSError, zipfile.BadZipFile, UnicodeDecodeError, KeyError):
+                texte = None
+        if not texte:
+            return self.guide_pour_ecran()
+        blocs = []
+        for ligne in texte.splitlines()[1:]:  # the first line is the guide's own title
+            if ligne.lstrip().startswith("- "):
+                blocs.append(f"* {texte_sur(ligne.lstrip()[2:])}")
+            elif ligne.strip():
+                blocs += ["", f"### {texte_sur(_titre_en_minuscules(ligne))}", ""]
+        return "\n".join(blocs)
+
     def message_de_statut(self) -> str:
         """What the client is told about the dossier's review."""
         return self.etat_pour_le_client()[0]
@@ -867,6 +1161,8 @@ class DossierClient(DAObject):
             poser(demarche, "nature", source.get("nature"))
             poser(demarche, "description", source.get("description"))
             demarche.resultat = source.get("resultat") or ""
+            if source.get("reponse") in REPONSES_DEMARCHE:
+                demarche.reponse = source["reponse"]
             demarche.fichiers = fichiers(f"{demarche.instanceName}.fichiers", source.get("fichiers"))
             demarche.complete = True
         _liste_rassemblee(self.demarches)
