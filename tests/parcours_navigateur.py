@@ -17,9 +17,23 @@ CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer
 A_CHAQUE_ECRAN: list = []
 
 
+# The screens that reload themselves while the background works (uploads' conversion, the
+# bundle): a walk waits through them up to the background's own limit.
+ATTENTES = ("Vos documents se préparent", "Votre dossier se prépare")
+
+
 def question(page, texte):
-    """Wait for the screen whose title holds `texte` (docassemble prints apostrophes as ’)."""
-    expect_question(page, texte.replace("'", "’") if isinstance(texte, str) else texte)
+    """Wait for the screen whose title holds `texte` (docassemble prints apostrophes as ’);
+    through a waiting screen that reloads itself, up to two minutes."""
+    attendu = texte.replace("'", "’") if isinstance(texte, str) else texte
+    titre = page.locator("#daMainQuestion")
+    if not any(a in (texte if isinstance(texte, str) else texte.pattern) for a in ATTENTES):
+        expect(titre).to_contain_text(re.compile("|".join([re.escape(a) for a in ATTENTES]
+                                                          + [re.escape(attendu) if isinstance(attendu, str)
+                                                             else attendu.pattern])), timeout=30_000)
+        if any(a in titre.inner_text() for a in ATTENTES):
+            expect_question(page, attendu, timeout=120_000)
+    expect_question(page, attendu)
     for verification in A_CHAQUE_ECRAN:
         verification(page, texte if isinstance(texte, str) else texte.pattern)
 

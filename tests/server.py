@@ -125,6 +125,17 @@ class Server:
         args = {'i': name, **({'new_session': '1'} if new_session else {}), **url_args}
         return f'{self.url}/interview?{urlencode(args)}'
 
+    # ----- the package's register (registre.py), in the server's PostgreSQL
+    @staticmethod
+    def url_du_registre() -> str:
+        return (f"postgresql+psycopg2://docassemble:docassemble-local@127.0.0.1:"
+                f"{os.environ.get('RDV_PG_PORT', '5433')}/docassemble")
+
+    def registre(self):
+        """The server's register, read directly as the staff screens read it."""
+        from docassemble.rdvrefere.registre import Registre
+        return Registre(self.url_du_registre())
+
     # ----- REST API as the admin
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         """``serveur.api('GET', '/api/user_list')``: docassemble's API with the admin key."""

@@ -19,14 +19,11 @@ from playwright.sync_api import expect
 import parcours_navigateur as nav
 from server import START_TIMEOUT, _server_sh
 from test_staff_e2e import CLIENT_YML, _action, _dossier_complet
-from docassemble.rdvrefere.registre import Registre
 
 pytestmark = pytest.mark.server
 PORT2 = int(os.environ.get("RDV_PORT2", "8082"))
 URL2 = f"http://127.0.0.1:{PORT2}"
 STAFF_YML = "docassemble.rdvrefere:data/questions/staff.yml"
-URL_REGISTRE = (f"postgresql+psycopg2://docassemble:docassemble-local@127.0.0.1:{os.environ.get('RDV_PG_PORT', '5433')}"
-                "/docassemble")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +62,7 @@ def test_client_on_one_server_staff_on_the_other_bundle_by_the_worker(serveur, d
             cote_equipe.locator('button[name="submit"]').click()
         cote_equipe.goto(f"{URL2}/interview?i={STAFF_YML}&new_session=1")
         nav.question(cote_equipe, "Dossiers transmis par les clients")
-        registre = Registre(URL_REGISTRE)
+        registre = serveur.registre()
         transmis = next(d for d in registre.tous() if d.proprietaire == client.id)
         liens = cote_equipe.locator("table.rdv-dossiers a")
         rang = next(i for i in range(liens.count())

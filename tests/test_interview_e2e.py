@@ -30,14 +30,6 @@ TELEPHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_
 CONSTAT = "Aucun créneau **disponible** ${ 1+1 } <b>gras</b>"
 
 
-def _registre():
-    """The server's register, read directly as the staff screens read it."""
-    import os  # noqa: PLC0415
-    from docassemble.rdvrefere.registre import Registre  # noqa: PLC0415
-    port = os.environ.get("RDV_PG_PORT", "5433")
-    return Registre(f"postgresql+psycopg2://docassemble:docassemble-local@127.0.0.1:{port}/docassemble")
-
-
 @pytest.fixture
 def telephone(navigateur, request):
     """A fresh phone-sized page with its own cookies; a screenshot is kept when the test fails."""
@@ -146,7 +138,7 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
     # builds it, it is the bundle checked below (the approval and its download: test_staff_e2e)
     session = next(s["session"] for s in serveur.api("GET", f"/api/user/{cliente.id}/interviews").json()["items"]
                    if s["filename"].endswith("rdvrefere.yml"))
-    registre = _registre()
+    registre = serveur.registre()
     transmis = registre.du_client(cliente.id, session)
     assert transmis is not None, "the dossier was not transmitted to the team"
     ouvrir_chantier(registre, transmis).construire(tmp_path / "depot")

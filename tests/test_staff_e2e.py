@@ -26,7 +26,6 @@ from playwright.sync_api import expect
 
 import fichiers
 import parcours_navigateur as nav
-from docassemble.rdvrefere.registre import Registre
 
 pytestmark = pytest.mark.server
 expect.set_options(timeout=30_000)
@@ -116,9 +115,7 @@ def _poster(page, serveur, variables: dict, session: str | None = None) -> reque
 @pytest.fixture(scope="module")
 def registre(serveur):
     """The server's register, read directly (what the tests check after each attack)."""
-    import os
-    port = os.environ.get("RDV_PG_PORT", "5433")
-    return Registre(f"postgresql+psycopg2://docassemble:docassemble-local@127.0.0.1:{port}/docassemble")
+    return serveur.registre()
 
 
 @pytest.fixture(scope="module")
