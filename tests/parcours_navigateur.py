@@ -17,9 +17,9 @@ CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer
 A_CHAQUE_ECRAN: list = []
 
 
-# The screens that reload themselves while the background works (uploads' conversion, the
-# bundle): a walk waits through them up to the background's own limit.
-ATTENTES = ("Vos documents se préparent", "Votre dossier se prépare")
+# The screen that reloads itself while the background builds the bundle: a walk waits
+# through it up to two minutes.
+ATTENTES = ("Votre dossier se prépare",)
 
 
 def question(page, texte):

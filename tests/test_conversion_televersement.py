@@ -46,24 +46,3 @@ def test_a_refused_file_is_never_converted_nor_remembered(tmp_path):
     assert s.eval(f"{MODULE}._conversions().defined({MODULE}._cle_de_conversion("
                   f"{MODULE}._chemins(client.tentatives[0].captures)))") is False
 
-
-def test_the_review_waits_for_a_background_conversion_and_converts_a_lost_one(tmp_path):
-    """While Celery converts (etat « en_cours », started under ATTENTE_CONVERSION_SECONDES ago),
-    the review is a waiting screen that reloads; a task taken as lost is converted by the review."""
-    s = session()
-    Parcours(tmp_path).jusqua(s, "Vérifiez votre dossier")
-    groupe = s.eval(f"{MODULE}._groupes_de_fichiers(client.donnees())[0]")
-    cle = s.eval(f"{MODULE}._cle_de_conversion({groupe!r})")
-    noms = [p.rsplit("/", 1)[-1] for p in groupe]
-
-    def en_cours_depuis(secondes: int) -> None:
-        s.run(f"{MODULE}._conversions().set({cle!r}, dict(etat='en_cours', noms={noms!r}, piece='la pièce', "
-              f"depuis=__import__('time').time() - {secondes}))")
-
-    en_cours_depuis(5)
-    s.next()
-    assert s.question_text == "Vos documents se préparent…", s.screen()
-    en_cours_depuis(s.eval(f"{MODULE}.ATTENTE_CONVERSION_SECONDES") + 1)
-    s.next()
-    assert s.question_text == "Vérifiez votre dossier", s.screen()
-    assert s.eval(f"{MODULE}._conversions().get({cle!r})")["etat"] == "ok"

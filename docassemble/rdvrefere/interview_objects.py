@@ -14,7 +14,6 @@ import html
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -223,49 +222,13 @@ def _lancer_conversion(fichiers: object) -> None:
     entree = memoire.get(cle) if memoire.defined(cle) else None
     if entree is None or entree.get("etat") != "examine":
         return  # already converted, being converted, or never checked here (the bundle converts it)
-    memoire.set(cle, {**entree, "etat": "en_cours", "depuis": time.time()})
+    memoire.set(cle, {**entree, "etat": "en_cours"})
     try:
-        tache = background_action("conversion_des_televersements", None, cle=cle, fichiers=fichiers,
-                                  noms=entree["noms"], piece=entree["piece"])
-        # the Celery task's identity (a tuple of ids), so that the review waits only while it
-        # runs; under a key of its own: the task may already be writing its result under `cle`
-        memoire.set(cle + ":tache", tache.obj.as_tuple())
+        background_action("conversion_des_televersements", None, cle=cle, fichiers=fichiers,
+                          noms=entree["noms"], piece=entree["piece"])
     except Exception as exc:  # noqa: BLE001 - no Celery here (headless) or the broker is down
         log(f"rdvrefere: no background conversion ({exc!r}); the review converts these files")
         memoire.set(cle, {**entree, "etat": "a_refaire"})
-
-
-# How long the review waits for a background conversion before converting it itself: a
-# conversion takes a few seconds; past this, the task is taken as lost (worker down, queue full).
-ATTENTE_CONVERSION_SECONDES = 90
-
-
-class _IdentiteDeTache:
-    """What docassemble's `get_task` hook needs to find a Celery task again: its `as_tuple()`."""
-
-    def __init__(self, identite):
-        self.identite = identite
-
-    def as_tuple(self):
-        return self.identite
-
-
-def _tache_finie(identite) -> bool:
-    """True when the Celery task is over (succeeded or failed); False while it runs or when
-    nothing can tell (no identity, no broker)."""
-    if not identite:
-        return False
-    try:
-        from docassemble.base.hooks import get_task  # noqa: PLC0415 - server side only
-        return bool(get_task(_IdentiteDeTache(_en_tuple(identite))).ready())
-    except Exception as exc:  # noqa: BLE001 - the deadline still bounds the wait
-        log(f"rdvrefere: background task state unknown ({exc!r})")
-        return False
-
-
-def _en_tuple(valeur):
-    """Celery's task identity comes back from storage with lists where it had tuples."""
-    return tuple(_en_tuple(v) for v in valeur) if isinstance(valeur, (list, tuple)) else valeur
 
 
 def convertir_televersement(cle: str, fichiers: object, noms: list[str], piece: str) -> None:
@@ -717,28 +680,13 @@ class DossierClient(DAObject):
         except DossierIllisible as exc:
             return conversions + [Probleme("", str(exc))]
 
-    def conversions_en_attente(self, maintenant: float | None = None) -> bool:
-        """True while a background conversion of this session's uploads, started less than
-        ATTENTE_CONVERSION_SECONDES ago, has not finished: the review then shows a waiting
-        screen that reloads, so that no web process converts what Celery is converting (issue 15).
-        A task that is over (its result lost, e.g. a write that lost a race) is not waited for."""
-        memoire = _conversions()
-        maintenant = time.time() if maintenant is None else maintenant
-        for groupe in _groupes_de_fichiers(self.donnees()):
-            cle = _cle_de_conversion(groupe)
-            entree = memoire.get(cle) if memoire.defined(cle) else None
-            if (entree and entree.get("etat") == "en_cours"
-                    and maintenant - float(entree.get("depuis", 0)) < ATTENTE_CONVERSION_SECONDES
-                    # a task over whose result did not reach the store: the review converts it
-                    and not _tache_finie(memoire.get(cle + ":tache") if memoire.defined(cle + ":tache") else None)):
-                return True
-        return False
-
     def refus_de_conversion(self, donnees: dict | None = None) -> list[Probleme]:
         """The uploads whose conversion to PDF failed, each with the engine's French message.
         What the background has not converted yet is converted here: none is dropped (issue 15).
         No waiting for the background task here: it must take the session's lock to start,
-        which this request holds (docassemble's worker, `obtain_lock_patiently`)."""
+        which this request holds (docassemble's worker, `obtain_lock_patiently`, polls every 3 s).
+        A waiting screen that reloads was tried and measured: with 8 clients at once, the
+        reloads kept the locks taken and the Celery workers starved (no bundle in 4 minutes)."""
         memoire = _conversions()
         groupes = [(g, _cle_de_conversion(g)) for g in _groupes_de_fichiers(donnees or self.donnees())]
         entrees = {cle: memoire.get(cle) for _, cle in groupes if memoire.defined(cle)}
