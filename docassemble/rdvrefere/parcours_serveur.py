@@ -22,7 +22,7 @@ from .dates import date_longue
 from .dossier import NATURES_DEMARCHE, REPONSES_DEMARCHE, reponse_de_la_demarche
 from .plan import Plan, plan
 from .verification import demarche_qui_arrete
-from .interview_objects import texte_sur
+from .interview_objects import _defini, texte_sur
 
 __all__ = ["entrees_du_plan", "plan_du_client", "plan_pour_ecran", "plan_a_montrer", "plan_montre",
            "valeurs_courrier_du_client", "courriers_a_proposer", "courriers_pour_ecran", "preparer_lrar",
@@ -30,11 +30,6 @@ __all__ = ["entrees_du_plan", "plan_du_client", "plan_pour_ecran", "plan_a_montr
            "reponse_pour_tableau", "corriger_la_reponse"]
 
 NOM_LRAR = "Lettre_recommandee_prefecture"
-
-
-def _defini(objet, attribut: str, defaut=None):
-    """An answer if given, without asking for it."""
-    return getattr(objet, attribut) if hasattr(objet, attribut) else defaut
 
 
 def _jour(valeur) -> dt.date | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from docassemble.base.util import get_config, interview_url, log, user_info, user_logged_in
+from docassemble.base.util import get_config, interview_url, log
 
 from .dates import JOURS, date_longue
 from .parcours_serveur import plan_du_client
@@ -36,10 +36,8 @@ def _engine():
 
 
 def _proprietaire() -> tuple[int, str] | None:
-    from .registre_serveur import session_courante  # noqa: PLC0415
-    if not user_logged_in() or not session_courante():
-        return None
-    return int(user_info().id), session_courante()
+    from .registre_serveur import proprietaire_de_la_session  # noqa: PLC0415
+    return proprietaire_de_la_session()
 
 
 def choix_jours() -> list[dict[str, str]]:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import threading
 
 from docassemble.base.functions import this_thread
-from docassemble.base.util import DAFile, get_config
+from docassemble.base.util import DAFile, get_config, user_info, user_logged_in
 
 from .registre import Registre
 from .transmission import nom_de_fichier_sur
 
-__all__ = ["registre", "session_courante", "restriction_des_variables_active", "ouvrir_contenu", "fichier_prive"]
+__all__ = ["registre", "session_courante", "proprietaire_de_la_session", "restriction_des_variables_active", "ouvrir_contenu", "fichier_prive"]
 
 _verrou = threading.Lock()
 _registres: dict[str, Registre] = {}
@@ -46,6 +46,14 @@ def registre() -> Registre:
 def session_courante() -> str:
     """The session key of the request being answered (never a value the browser sent as data)."""
     return str(this_thread.current_info.get("session") or "")
+
+
+def proprietaire_de_la_session() -> tuple[int, str] | None:
+    """(signed-in user id, current session key): the key under which what is kept outside an
+    encrypted session is filed (reminders, the staff's follow-up); None when nobody is signed in."""
+    if not user_logged_in() or not session_courante():
+        return None
+    return int(user_info().id), session_courante()
 
 
 def restriction_des_variables_active() -> bool:

@@ -15,16 +15,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from docassemble.base.util import log, user_info, user_logged_in
+from docassemble.base.util import log, user_info
 
+from .interview_objects import _defini
 from .parcours_serveur import plan_du_client
 from .suivi import Suivi, Visite, empreinte, en_preparation, noter_visite
 
 __all__ = ["noter_la_visite", "visite_du_client", "suivis_en_preparation"]
-
-
-def _defini(objet, attribut: str, defaut=None):
-    return getattr(objet, attribut) if objet is not None and hasattr(objet, attribut) else defaut
 
 
 def _texte(valeur) -> str:
@@ -33,13 +30,11 @@ def _texte(valeur) -> str:
 
 def _proprietaire(client) -> tuple[int, str] | None:
     """(signed-in user, current session), only in a session that user owns (garde_client.yml)."""
-    from .registre_serveur import session_courante  # noqa: PLC0415
-    if not user_logged_in() or not session_courante():
-        return None
-    moi = int(user_info().id)
-    if _defini(client, "proprietaire") != moi:   # set by the guard on the session's first request
-        return None
-    return moi, session_courante()
+    from .registre_serveur import proprietaire_de_la_session  # noqa: PLC0415
+    proprietaire = proprietaire_de_la_session()
+    if proprietaire is None or _defini(client, "proprietaire") != proprietaire[0]:
+        return None   # `client.proprietaire` is set by the guard on the session's first request
+    return proprietaire
 
 
 def visite_du_client(client, aujourd_hui: dt.date | None = None) -> Visite:
