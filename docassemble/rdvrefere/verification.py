@@ -39,7 +39,8 @@ def _anciennete(jours: int) -> str:
 #   celle refusant la mesure demandée » (CE, Section, 5 février 2016, M. Benabdellah, n° 393540, Lebon):
 #   the refusal is contested instead (référé-suspension, L. 521-1 CJA, with a recours en annulation).
 #   A refusal received *after* filing does not end a pending référé (CE, 28 novembre 2018, n° 420343,
-#   Tables): this rule is for a refusal received before filing, the only case the dossier records.
+#   Tables — not found in the stored sources on 3 December 2026: verify before quoting it anywhere):
+#   this rule is for a refusal received before filing, the only case the dossier records.
 # - « rendez_vous »: the référé asks the judge to order an appointment (CE 10 juin 2020 n° 435594);
 #   once the préfecture has given one, the measure is no longer « utile » (L. 521-3 CJA).
 REPONSES_QUI_ARRETENT = ("refus_ecrit", "rendez_vous")
