@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import secrets
 import statistics
@@ -79,16 +80,18 @@ class Mesures:
             if "/interview" in requete.url and requete.resource_type in ("document", "xhr", "fetch"):
                 entete = requete.headers.get("content-type", "")
                 departs[requete] = (time.perf_counter(), "multipart/form-data" in entete
-                                    or b"filename=" in (requete.post_data_buffer or b"")[:200_000])
+                                    or b"filename=" in (requete.post_data_buffer or b"")[:200_000],
+                                    ECRANS.get(id(page), ""))
 
         def fin(requete):
             if requete not in departs:
                 return
-            debut, televersement = departs.pop(requete)
+            debut, televersement, ecran = departs.pop(requete)
             reponse = requete.response()
             with self.verrou:
                 self.requetes.append({"s": time.perf_counter() - debut, "televersement": televersement,
-                                      "methode": requete.method, "statut": reponse.status if reponse else 0})
+                                      "methode": requete.method, "statut": reponse.status if reponse else 0,
+                                      "ecran": ecran})
 
         def echec(requete):
             if departs.pop(requete, None) is not None:
@@ -101,6 +104,7 @@ class Mesures:
 
 
 _QUESTION = nav.question
+ECRANS: dict[int, str] = {}   # id(page) → the screen last waited for: the request leaves from it
 
 
 def question_ou_rappels(page, texte) -> None:
@@ -128,6 +132,7 @@ def question_ou_rappels(page, texte) -> None:
     else:
         raise RuntimeError(f"screen « {texte} » never came (last: « {courant} »)")
     _QUESTION(page, texte)
+    ECRANS[id(page)] = texte if isinstance(texte, str) else texte.pattern
 
 
 nav.question = question_ou_rappels
@@ -186,15 +191,20 @@ def un_client(serveur, entrees: dict, mesures: Mesures, numero: int, resultats: 
             nav.oui_non(page, False)
             nav.question(page, "Ce que vous demandez au juge")
             nav.continuer(page)
+            avant_revue = time.perf_counter()
             nav.question(page, "Vérifiez votre dossier")
+            attente_revue = time.perf_counter() - avant_revue
             if "Bloquant" in page.locator("#daquestion").inner_text():
                 raise RuntimeError("the review blocks: " + page.locator("#daquestion").inner_text()[:500])
             nav.continuer(page)
+            avant_depot = time.perf_counter()
             # the download screen: the bundle ready (or, with a team's review, sent to the team)
             expect_question(page, re.compile("Votre dossier (est prêt|est en relecture|n’a pas pu)"), timeout=240_000)
             if "pas pu" in page.locator("#daMainQuestion").inner_text():
                 raise RuntimeError("the bundle failed: " + page.locator("#daquestion").inner_text()[:500])
-            resultats.append({"client": numero, "ok": True, "s": time.perf_counter() - debut})
+            fin = time.perf_counter()
+            resultats.append({"client": numero, "ok": True, "s": fin - debut, "revue_s": attente_revue,
+                              "depot_s": fin - avant_depot})
             contexte.close()
             navigateur.close()
     except Exception as exc:  # noqa: BLE001 - reported, the other clients go on
@@ -218,15 +228,35 @@ def chiffres(valeurs: list[float]) -> dict:
             "max_s": round(ordonnees[-1], 3)}
 
 
+def ceder_le_processeur(nice: int) -> None:
+    """Give the clients' browsers the CPU the server leaves. With the kernel's autogroups
+    (sched_autogroup_enabled), `nice` only weighs inside a session: the bench runs in a session of
+    its own (see main) and nices its autogroup as well as itself; its browsers inherit both."""
+    if nice <= 0:
+        return
+    try:
+        Path("/proc/self/autogroup").write_text(str(nice))
+    except OSError:
+        pass  # no autogroups on this kernel: the process's nice is enough
+    os.nice(nice)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8, help="clients at once (8)")
     parser.add_argument("--json", type=Path, help="write the results here too")
+    parser.add_argument("--nice", type=int, default=19,
+                        help="niceness of the clients' browsers (19): on a real server the phones are elsewhere; "
+                             "0 lets the 8 Chromiums compete with the server for this machine's CPU")
     args = parser.parse_args()
 
+    if args.nice > 0 and os.getsid(0) != os.getpid():
+        # a session of its own, whose autogroup can be niced without niceing the caller's
+        os.execvp("setsid", ["setsid", "--wait", sys.executable, *sys.argv])
     demarre_ici = not serveur_local.server_running()
     if demarre_ici:
         serveur_local._server_sh("start", timeout=600).check_returncode()
+    ceder_le_processeur(args.nice)  # after the server's start: only this process and its browsers
     try:
         serveur = serveur_local.Server(started_here=demarre_ici)
         with tempfile.TemporaryDirectory(prefix="rdv-charge-") as dossier:
@@ -256,12 +286,15 @@ def main() -> int:
         "requetes_par_s": round(len(mesures.requetes) / duree, 2),
         "clients_par_minute": round(60 * len(finis) / duree, 2),
         "client_s": chiffres([r["s"] for r in finis]),
+        "revue_s": chiffres([r["revue_s"] for r in finis]),
+        "depot_s": chiffres([r["depot_s"] for r in finis]),
+        "nice_clients": args.nice,
         "echecs_clients": [r for r in resultats if not r["ok"]],
     }
     print(f"Load: {args.clients} clients at once, new session to download screen, 12 MP photos "
-          f"(server {serveur_local.BASE_URL})")
+          f"(server {serveur_local.BASE_URL}, clients at nice {args.nice})")
     for titre, cle in (("plain screens", "ecrans_simples"), ("upload screens", "televersements"),
-                       ("whole client", "client_s")):
+                       ("whole client", "client_s"), ("to the review", "revue_s"), ("review to bundle", "depot_s")):
         c = resultat[cle]
         if c["n"]:
             print(f"  {titre:15} n={c['n']:4}  median {c['mediane_s']:.2f} s  p95 {c['p95_s']:.2f} s  "
@@ -269,6 +302,14 @@ def main() -> int:
     print(f"  finished {len(finis)}/{args.clients}; 5xx {len(erreurs_5xx)}; failed requests "
           f"{len(mesures.echecs)}; {resultat['requetes_par_s']} requests/s; "
           f"{resultat['clients_par_minute']} clients/min; wall {resultat['duree_s']} s")
+    par_ecran: dict[str, list[float]] = {}
+    for r in mesures.requetes:
+        par_ecran.setdefault(("upload from " if r["televersement"] else "from ") + (r["ecran"] or "(start)"),
+                             []).append(r["s"])
+    resultat["par_ecran"] = {e: chiffres(v) for e, v in par_ecran.items()}
+    print("  slowest, by the screen the request left from (p95):")
+    for ecran, c in sorted(resultat["par_ecran"].items(), key=lambda kv: -kv[1]["p95_s"])[:6]:
+        print(f"    {c['p95_s']:6.2f} s  n={c['n']:3}  {ecran[:70]}")
     for r in resultat["echecs_clients"]:
         print(f"  client {r['client']} did not finish: {r['erreur']}")
     for e in mesures.echecs[:10]:

@@ -17,9 +17,9 @@ CONTINUER = re.compile(r"^(Continuez|Continuer|Je comprends, continuer|Préparer
 A_CHAQUE_ECRAN: list = []
 
 
-# The screen that reloads itself while the background builds the bundle: a walk waits
-# through it up to two minutes.
-ATTENTES = ("Votre dossier se prépare",)
+# The screens that reload themselves while the background converts the uploads (before the
+# review) or builds the bundle: a walk waits through them up to two minutes.
+ATTENTES = ("Votre dossier se prépare", "Nous vérifions vos fichiers")
 
 
 def question(page, texte):

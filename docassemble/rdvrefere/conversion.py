@@ -42,7 +42,7 @@ from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACC
                              categorie, description, detecter, pages_declarees)
 
 __all__ = [
-    "Limites", "FichierRefuse", "InfoFichier", "examiner_fichier", "convertir_en_pdf",
+    "Limites", "FichierRefuse", "InfoFichier", "examiner_fichier", "convertir_en_pdf", "essayer_la_conversion",
     "tamponner", "ajuster_taille", "taille_en_mo", "GENRES_ACCEPTES", "TYPES_ACCEPTES", "EXTENSIONS_ACCEPTEES",
 ]
 
@@ -414,6 +414,20 @@ def convertir_en_pdf(fichiers: Sequence[Path], destination: Path, *, piece: str 
             provisoire.unlink(missing_ok=True)
         destination.unlink(missing_ok=True)
         raise
+
+
+def essayer_la_conversion(fichiers: Sequence[Path | str], noms: Sequence[str], piece: str,
+                          limites: Limites = Limites()) -> dict:
+    """Convert one upload's files as the bundle will, the PDF dropped, to learn now whether the
+    pièce can be built (issue 15): {"etat": "ok", "pages": n} or {"etat": "refus", "message":
+    the French refusal naming the file by `noms`}."""
+    with tempfile.TemporaryDirectory(prefix="rdvrefere-essai-") as essai:
+        try:
+            pages = convertir_en_pdf([Path(f) for f in fichiers], Path(essai) / "essai.pdf", piece=piece,
+                                     limites=limites, noms=noms)
+        except FichierRefuse as refus:
+            return {"etat": "refus", "message": refus.message}
+    return {"etat": "ok", "pages": pages}
 
 
 FILS_IMAGES_MAX = 4

@@ -12,16 +12,16 @@ import datetime as dt
 import hashlib
 import html
 import re
-import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime, background_action,
+from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore, as_datetime,
                                    get_config, log, url_action, user_info, user_logged_in)
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire, sha256_du_fichier
-from .conversion import FichierRefuse, Limites, convertir_en_pdf, examiner_fichier, taille_en_mo
+from .conversion import FichierRefuse, Limites, essayer_la_conversion, examiner_fichier, taille_en_mo
 from .dates import date_longue, heure_fr
 from .dossier import (NATURES_DEMARCHE, REPONSES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
                       dossier_depuis_donnees, problemes_de_validation, resume_de_circonstance)
@@ -44,7 +44,7 @@ __all__ = [
     "taille_en_mo", "resume_televersement", "jour", "date_du_jour", "probleme_de_tentative",
     "plateforme_par_defaut", "ville_de", "message_collectivite", "libelle_du_chemin",
     "garder_televersement", "retenir_televersement", "deja_joint", "ACCEPT_TELEVERSEMENT", "FORMATS_ACCEPTES", "contact_association",
-    "relecture_par_l_equipe", "convertir_televersement",
+    "relecture_par_l_equipe",
     "lire_les_captures", "lecture_pour_ecran",
     "choix_natures_urgence", "titre_circonstance", "resume_circonstance",
     # core names the screens use
@@ -173,11 +173,15 @@ def refus_televersement(fichiers: object, piece: str) -> str | None:
 # One entry per group of files of an upload field, in a session store, under a key made of the
 # files' paths and sizes (a docassemble file number never changes content). Its « etat »:
 #   examine    checked on arrival, conversion not asked for yet (a screen still to accept)
-#   en_cours   the background task (Celery, `rdv_conversion.yml`) is converting it
-#   a_refaire  no background task could be started (no Celery, or it failed): the review converts
+#   en_cours   queued at `lance_le` (epoch seconds) to the Celery task of conversion_serveur.py,
+#              which writes its outcome in Redis, not here: it never touches the session
+#   a_refaire  no task could be queued (no Celery, or the broker is down): the review converts
 #   ok / refus the conversion's outcome; « refus » keeps the engine's French message
-# The review converts itself what is not « ok » or « refus » yet (it cannot wait for the task:
-# see refus_de_conversion): a conversion is never dropped. The bundle converts every file again.
+# Before the review the client waits (a screen that reloads) while outcomes are missing, at most
+# ATTENTE_MAX_S after the task was queued; then the review converts itself what is still missing:
+# a conversion is never dropped. The bundle converts every file again.
+
+ATTENTE_MAX_S = 60
 
 
 def _conversions() -> DAStore:
@@ -195,25 +199,8 @@ def _cle_de_conversion(chemins: list[str]) -> str:
     return "conversion-" + empreinte.hexdigest()[:40]
 
 
-def _convertir_pour_essai(chemins: list[str], noms: list[str], piece: str) -> dict:
-    """Convert one field's files as the bundle will (the core's conversion), the result dropped:
-    {"etat": "ok", "pages": n} or {"etat": "refus", "message": the engine's French message}."""
-    with tempfile.TemporaryDirectory(prefix="rdv-essai-") as essai:
-        lisibles = []
-        for chemin, nom in zip(chemins, noms):
-            lisible = Path(essai) / f"{len(lisibles)}" / _nom_sur(nom, Path(chemin))
-            lisible.parent.mkdir()
-            shutil.copyfile(chemin, lisible)  # the message must name the file as the user knows it
-            lisibles.append(lisible)
-        try:
-            pages = convertir_en_pdf(lisibles, Path(essai) / "essai.pdf", piece=piece, limites=LIMITES)
-        except FichierRefuse as refus:
-            return {"etat": "refus", "message": refus.message}
-    return {"etat": "ok", "pages": pages}
-
-
 def _lancer_conversion(fichiers: object) -> None:
-    """Start the background conversion of an accepted field's files, once per group of files."""
+    """Queue the background conversion of an accepted field's files, once per group of files."""
     chemins = _chemins(fichiers)
     if not chemins:
         return
@@ -222,23 +209,26 @@ def _lancer_conversion(fichiers: object) -> None:
     entree = memoire.get(cle) if memoire.defined(cle) else None
     if entree is None or entree.get("etat") != "examine":
         return  # already converted, being converted, or never checked here (the bundle converts it)
-    memoire.set(cle, {**entree, "etat": "en_cours"})
     try:
-        background_action("conversion_des_televersements", None, cle=cle, fichiers=fichiers,
-                          noms=entree["noms"], piece=entree["piece"])
+        from . import conversion_serveur  # noqa: PLC0415 - Celery's app: only on a server
+        conversion_serveur.lancer(cle, chemins, entree["noms"], entree["piece"])
     except Exception as exc:  # noqa: BLE001 - no Celery here (headless) or the broker is down
         log(f"rdvrefere: no background conversion ({exc!r}); the review converts these files")
         memoire.set(cle, {**entree, "etat": "a_refaire"})
+        return
+    memoire.set(cle, {**entree, "etat": "en_cours", "lance_le": time.time()})
 
 
-def convertir_televersement(cle: str, fichiers: object, noms: list[str], piece: str) -> None:
-    """The background task (Celery): convert, record the outcome in the session's store."""
+def _resultats_du_serveur(cles: list[str]) -> dict[str, dict]:
+    """The background outcomes for these keys ({} without a server's Redis)."""
+    if not cles:
+        return {}
     try:
-        resultat = _convertir_pour_essai(_chemins(fichiers), noms, piece)
-    except Exception as exc:  # noqa: BLE001 - the review converts again and shows what happens
-        log(f"rdvrefere: background conversion failed: {exc!r}")
-        resultat = {"etat": "a_refaire"}
-    _conversions().set(cle, {"piece": piece, "noms": noms, **resultat})
+        from . import conversion_serveur  # noqa: PLC0415
+        return conversion_serveur.resultats(cles)
+    except Exception as exc:  # noqa: BLE001 - the review converts what it cannot read
+        log(f"rdvrefere: background conversion outcomes unreadable ({exc!r})")
+        return {}
 
 
 def _groupes_de_fichiers(donnees: object) -> list[list[str]]:
