@@ -602,3 +602,16 @@ def test_scan_16_bits_en_niveaux_de_gris(tmp_path):
 ])
 def test_sizes_are_written_one_way_everywhere(octets, attendu):
     assert taille_en_mo(octets) == attendu
+
+
+def test_une_acceptation_gardee_par_le_processus_ne_cache_pas_un_fichier_abime_ensuite(tmp_path):
+    """Issue 15: the web process keeps the files it accepted (the review checks the same uploads
+    at every rendering), but a file changed in place since is examined again."""
+    photo = f.jpeg_photo(tmp_path / "capture.jpg", size=(1200, 900))
+    assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
+    assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
+    contenu = photo.read_bytes()
+    with open(photo, "r+b") as meme_fichier:      # same inode, half the bytes
+        meme_fichier.truncate(len(contenu) // 2)
+    with pytest.raises(FichierRefuse, match="capture.jpg"):
+        examiner_fichier(photo, piece=PIECE)

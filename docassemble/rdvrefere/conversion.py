@@ -21,6 +21,7 @@ order is reported, as when they are handled one after the other.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import io
@@ -184,6 +185,32 @@ def _aplatir_formulaires(doc: pikepdf.Pdf) -> None:
 # Refusals are never kept: they are raised again, with the caller's wording.
 _EXAMENS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rdvrefere_examens", default=None)
 
+# Outside such a block, the acceptances are kept for the process, under the same key, at most
+# ACCEPTES_MAX of them (the oldest forgotten first): on the server the same uploads are examined
+# on their screen, then at every rendering of the review (the dossier check), and a 12 MP
+# photo's decode was a fifth of the web process's CPU under load (issue 15, py-spy). A file
+# whose content changes gets new stamps (ctime cannot be set back), so it is examined again.
+ACCEPTES_MAX = 4096
+_ACCEPTES_DU_PROCESSUS: "collections.OrderedDict[tuple, tuple[str, int]]" = collections.OrderedDict()
+_VERROU_ACCEPTES = threading.Lock()
+
+
+class _MemoireDuProcessus:
+    """The process's acceptances, with the dict methods examiner_fichier uses, thread-safe."""
+
+    def get(self, cle: tuple) -> tuple[str, int] | None:
+        with _VERROU_ACCEPTES:
+            connu = _ACCEPTES_DU_PROCESSUS.get(cle)
+            if connu is not None:
+                _ACCEPTES_DU_PROCESSUS.move_to_end(cle)
+            return connu
+
+    def __setitem__(self, cle: tuple, valeur: tuple[str, int]) -> None:
+        with _VERROU_ACCEPTES:
+            _ACCEPTES_DU_PROCESSUS[cle] = valeur
+            while len(_ACCEPTES_DU_PROCESSUS) > ACCEPTES_MAX:
+                _ACCEPTES_DU_PROCESSUS.popitem(last=False)
+
 
 @contextlib.contextmanager
 def _examens_memorises():
@@ -205,7 +232,7 @@ def examiner_fichier(chemin: Path, *, piece: str = "", limites: Limites = Limite
     chemin = Path(chemin)
     memoire = _EXAMENS.get()
     if memoire is None:
-        return _examiner(chemin, piece, limites, nom)
+        memoire = _MemoireDuProcessus()
     try:
         etat = chemin.stat()
         cle = (str(chemin.resolve()), nom or chemin.name, limites.pixels_max, etat.st_dev, etat.st_ino,
