@@ -1,4 +1,5 @@
-"""Regenerate the Word templates `templates/requete.docx`, `templates/inventaire.docx` and `templates/lrar.docx`.
+"""Regenerate the Word templates `templates/requete.docx`, `templates/inventaire.docx`, `templates/lrar.docx`,
+and, after the ordonnance (execution.py), `templates/lettre_execution.docx` and `templates/demande_execution.docx`.
 
     .venv/bin/python scripts/make_templates.py
 
@@ -286,11 +287,12 @@ def _tableau(document, entetes: list[str], cellules: list[tuple[str, str]], larg
 
 # --- The two templates ----------------------------------------------------------------------
 
-def requete() -> object:
-    d = _nouveau_document("Requête en référé mesures utiles (article L. 521-3 du code de justice administrative)")
+def _en_tete_et_parties(d, mention: str) -> None:
+    """The head of a requête: footer, tribunal, mention, title, basis, addressee, then POUR and
+    CONTRE (the préfecture's address only when sourced) and the object line."""
     _pied_de_page(d)
     _paragraphe(d, "{{ tribunal_majuscules }}", "Tribunal")
-    _paragraphe(d, "RÉFÉRÉ", "Mention")
+    _paragraphe(d, mention, "Mention")
     _paragraphe(d, "{{ titre_requete }}", "TitreDocument")
     _paragraphe(d, "{{ fondement }}", "SousTitre")
     _paragraphe(d, "{{ destinataire }}", "Destinataire")
@@ -305,6 +307,11 @@ def requete() -> object:
     _paragraphe(d, "{%p endif %}")
     _paragraphe(d, "{{ qualite_defendeur }}", "Qualite")
     _paragraphe(d, "{{ objet }}")
+
+
+def requete() -> object:
+    d = _nouveau_document("Requête en référé mesures utiles (article L. 521-3 du code de justice administrative)")
+    _en_tete_et_parties(d, "RÉFÉRÉ")
 
     d.add_heading("I. FAITS ET PROCÉDURE", level=1)
     _boucle(d, "faits_situation")
@@ -356,7 +363,7 @@ def inventaire() -> object:
     d = _nouveau_document("Inventaire des pièces (article R. 412-2 du code de justice administrative)")
     _pied_de_page(d)
     _paragraphe(d, "{{ tribunal_majuscules }}", "Tribunal")
-    _paragraphe(d, "RÉFÉRÉ", "Mention")
+    _paragraphe(d, "{{ mention }}", "Mention")            # « RÉFÉRÉ », « EXÉCUTION »
     _paragraphe(d, "{{ affaire }}", "TitreDocument")
     _paragraphe(d, "{{ parties }}", "SousTitre")
     d.add_heading("INVENTAIRE DES PIÈCES", level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -371,7 +378,46 @@ def inventaire() -> object:
 
 def lrar() -> object:
     """The registered letter to the préfecture (courriers.py): the applicant's own letter, first person."""
-    d = _nouveau_document("Lettre recommandée avec demande d'avis de réception à la préfecture")
+    return _lettre("Lettre recommandée avec demande d'avis de réception à la préfecture")
+
+
+def lettre_execution() -> object:
+    """The letter asking the préfet to execute the ordonnance (execution.py): same layout as the LRAR."""
+    return _lettre("Lettre au préfet : exécution de l'ordonnance du juge des référés")
+
+
+def demande_execution() -> object:
+    """The demande d'exécution to the tribunal (execution.py): third person, sections computed in Python."""
+    d = _nouveau_document("Demande d'exécution d'une ordonnance de référé (article L. 911-4 du code de justice "
+                          "administrative)")
+    _en_tete_et_parties(d, "{{ mention }}")
+    d.add_heading("I. FAITS", level=1)
+    _boucle(d, "faits")
+    _paragraphe(d, "{%p if constats_intro %}")
+    _paragraphe(d, "{{ constats_intro }}").paragraph_format.keep_with_next = True
+    _paragraphe(d, "{%p endif %}")
+    _boucle(d, "constats", "Tiret")
+    _boucle(d, "faits_fin")
+    d.add_heading("II. DISCUSSION", level=1)
+    _paragraphe(d, "{%p for s in sections %}")
+    _paragraphe(d, "{{ s.titre }}", "Heading 2")
+    _paragraphe(d, "{%p for texte in s.paragraphes %}")
+    _paragraphe(d, "{{ texte }}")
+    _paragraphe(d, "{%p endfor %}")
+    _paragraphe(d, "{%p endfor %}")
+    d.add_heading("PAR CES MOTIFS", level=1)
+    _paragraphe(d, "{{ conclusions_intro }}")
+    _boucle(d, "conclusions", "Tiret")
+    _paragraphe(d, "{{ fait_a }}", "FaitA")
+    _paragraphe(d, "{{ signataire }}", "Signature")
+    d.add_heading("LISTE DES PIÈCES", level=1)
+    _boucle(d, "pieces", "ListePieces", "p", "p.ligne")
+    return d
+
+
+def _lettre(titre: str) -> object:
+    """A letter from the applicant (first person): sender, addressee, place and date, object, text."""
+    d = _nouveau_document(titre)
     _style(d, "Expediteur", alignement=WD_ALIGN_PARAGRAPH.LEFT, apres=0)
     _style(d, "DestinataireLettre", alignement=WD_ALIGN_PARAGRAPH.LEFT, apres=0, gauche=9.0)
     _style(d, "LieuDate", alignement=WD_ALIGN_PARAGRAPH.RIGHT, avant=18, apres=18)
@@ -395,7 +441,8 @@ def lrar() -> object:
 
 def main(dossier: Path = SORTIE) -> int:
     dossier.mkdir(parents=True, exist_ok=True)
-    for nom, fabrique in (("requete.docx", requete), ("inventaire.docx", inventaire), ("lrar.docx", lrar)):
+    for nom, fabrique in (("requete.docx", requete), ("inventaire.docx", inventaire), ("lrar.docx", lrar),
+                          ("lettre_execution.docx", lettre_execution), ("demande_execution.docx", demande_execution)):
         fabrique().save(dossier / nom)
         print(f"écrit : {dossier / nom}")
     return 0

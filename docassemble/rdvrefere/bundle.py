@@ -1,5 +1,9 @@
 """Build the filing bundle: requête, numbered and stamped pièces, inventaire, guide, manifest, zip.
 
+One engine, two kinds of requête: `construire(dossier, …)` checks and numbers a référé dossier;
+`assembler(pieces, tribunal, sortie, Redaction(…))` builds the bundle of any numbered pièces with
+the requête, inventaire and guide the `Redaction` writes (execution.py: the demande d'exécution).
+
 The bundle is built in a temporary folder beside the destination and moved into place only when
 every file is written and within the portal's limits: a failed build leaves no half-written
 bundle that looks complete, and never changes an input file.
@@ -28,6 +32,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,7 +45,7 @@ from .conversion import (FichierRefuse, Limites, ajuster_taille, convertir_en_pd
                          tamponner)
 from .dossier import Dossier
 from .guide import etapes_du_depot, guide_en_texte
-from .juridictions import juridiction
+from .juridictions import Juridiction, juridiction
 from .numerotation import Piece, Regroupement, numeroter
 from .problemes import Probleme, erreurs
 from .requete import docx_inventaire, docx_requete, pdfs_depuis_docx
@@ -48,7 +53,8 @@ from .tampon import police
 from .types_fichiers import GENRES_TEXTE
 from .verification import verifier
 
-__all__ = ["DossierNonDeposable", "Fichier", "Manifeste", "construire", "page_de_garde", "NOM_ZIP"]
+__all__ = ["DossierNonDeposable", "Fichier", "Manifeste", "Redaction", "assembler", "construire", "page_de_garde",
+           "NOM_ZIP"]
 
 NOM_ZIP = "Depot_Telerecours.zip"
 NOM_GUIDE = "Guide_depot.txt"
@@ -324,7 +330,6 @@ def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | 
                 limites: Limites | None, regroupement: Regroupement, libelles: dict[str, str] | None) -> Manifeste:
     aujourd_hui = aujourd_hui or dt.date.today()
     limites = limites or Limites()
-    sortie = Path(sortie).resolve()
     fils = _nombre_de_fils()
     if fils > 1:
         police(), police(gras=True)          # register the fonts once, before the threads
@@ -335,6 +340,48 @@ def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | 
 
     pieces = numeroter(dossier, regroupement=regroupement, libelles=libelles)
     tribunal = juridiction(dossier.departement)
+    redaction = Redaction(
+        requete=lambda chemin: docx_requete(dossier, pieces, chemin, aujourd_hui=aujourd_hui),
+        inventaire=lambda pages, chemin: docx_inventaire(dossier, pieces, pages, chemin),
+        guide=lambda requete: guide_en_texte(etapes_du_depot(pieces, tribunal, requete=requete)))
+    return _assembler(pieces, tribunal, sortie, redaction, limites=limites,
+                      avertissements=[str(p) for p in problemes], fils=fils)
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What one kind of requête writes around the engine's pièces (the référé's: `construire`; the
+    demande d'exécution's: execution.py). Each callable closes over its own dossier and pièces."""
+
+    requete: Callable[[Path], object]                      # write the requête as DOCX at this path
+    inventaire: Callable[[dict[int, int], Path], object]   # write the inventaire as DOCX (numéro → pages)
+    guide: Callable[[str], str]                            # the filing guide's text, given the requête's PDF name
+
+
+def assembler(pieces: list[Piece], tribunal: Juridiction, sortie: Path | str, redaction: Redaction, *,
+              limites: Limites | None = None, avertissements: list[str] | tuple[str, ...] = ()) -> Manifeste:
+    """The engine for any kind of requête: build the numbered, stamped pièces, the requête and the
+    inventaire (DOCX and PDF), the guide, the manifest and the zip into `sortie` (replaced only on
+    success) and return the manifest. The caller has checked its own dossier and numbered the
+    pièces (`Piece`, numerotation.py: names, stamps, references). Raises DossierNonDeposable when a
+    file cannot become a pièce or a file is over the portal's limits."""
+    limites = limites or Limites()
+    fils = _nombre_de_fils()
+    nombre = len(pieces) + 1  # the requête is a file of the deposit too
+    if nombre > limites.nombre_max_fichiers:
+        raise DossierNonDeposable([Probleme(
+            "pieces", f"{nombre} fichiers à déposer : Télérecours citoyens en accepte au plus "
+                      f"{limites.nombre_max_fichiers}. Regroupez des pièces.")])
+    with conversion._examens_memorises():
+        if fils > 1:
+            police(), police(gras=True)      # register the fonts once, before the threads
+        return _assembler(pieces, tribunal, sortie, redaction, limites=limites, avertissements=list(avertissements),
+                          fils=fils)
+
+
+def _assembler(pieces: list[Piece], tribunal: Juridiction, sortie: Path | str, redaction: Redaction, *,
+               limites: Limites, avertissements: list[str], fils: int) -> Manifeste:
+    sortie = Path(sortie).resolve()
     sortie.parent.mkdir(parents=True, exist_ok=True)
     chantier = Path(tempfile.mkdtemp(prefix=f".{sortie.name}.en-cours-", dir=sortie.parent))
     requete_docx, requete_pdf = chantier / "Requete.docx", chantier / "Requete.pdf"
@@ -344,7 +391,7 @@ def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | 
         """Beside the pièces: the requête and the inventaire (pages of the pièces foreseen, or
         waited for when they hold documents) through ONE LibreOffice run. Returns the page
         counts used, or None when it stopped early (a pièce failed)."""
-        docx_requete(dossier, pieces, requete_docx, aujourd_hui=aujourd_hui)
+        redaction.requete(requete_docx)
         pages = {}
         for piece, future in zip(pieces, futures):
             prevues = _pages_prevues(piece)
@@ -356,13 +403,13 @@ def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | 
             pages[piece.numero] = prevues
         if arret.is_set():
             return None
-        docx_inventaire(dossier, pieces, pages, inventaire_docx)
+        redaction.inventaire(pages, inventaire_docx)
         pdfs_depuis_docx([(requete_docx, requete_pdf), (inventaire_docx, inventaire_pdf)])
         return pages
 
     try:
         manifeste = Manifeste(tribunal.tribunal, tribunal.autorite, dt.datetime.now().isoformat(timespec="seconds"),
-                              __version__, avertissements=[str(p) for p in problemes])
+                              __version__, avertissements=list(avertissements))
         fichiers_pieces, speculation = _construire_les_pieces(pieces, chantier, limites, fils,
                                                               redaction=rediger if fils > 1 else None)
         pages = {f.numero: f.pages for f in fichiers_pieces}
@@ -373,17 +420,17 @@ def _construire(dossier: Dossier, sortie: Path | str, *, aujourd_hui: dt.date | 
             except Exception:
                 faits = None                      # done again below, where its error (if any) is raised
         if faits is None:
-            docx_requete(dossier, pieces, requete_docx, aujourd_hui=aujourd_hui)
-            docx_inventaire(dossier, pieces, pages, inventaire_docx)
+            redaction.requete(requete_docx)
+            redaction.inventaire(pages, inventaire_docx)
             pdfs_depuis_docx([(requete_docx, requete_pdf), (inventaire_docx, inventaire_pdf)])
         elif faits != pages:                      # a foreseen page count was wrong: the inventaire again
-            docx_inventaire(dossier, pieces, pages, inventaire_docx)
+            redaction.inventaire(pages, inventaire_docx)
             pdfs_depuis_docx([(inventaire_docx, inventaire_pdf)])
         manifeste.fichiers += [_decrire("requete", requete_pdf), _decrire("requete_docx", requete_docx)]
         manifeste.fichiers += fichiers_pieces
         manifeste.fichiers += [_decrire("inventaire", inventaire_pdf), _decrire("inventaire_docx", inventaire_docx)]
         guide = chantier / NOM_GUIDE
-        guide.write_text(guide_en_texte(etapes_du_depot(pieces, tribunal, requete=requete_pdf.name)), encoding="utf-8")
+        guide.write_text(redaction.guide(requete_pdf.name), encoding="utf-8")
         manifeste.fichiers.append(_decrire("guide", guide))
 
         trop_gros = [f for f in manifeste.fichiers if f.role in {"requete", "piece"} and f.octets > limites.taille_max_fichier]

@@ -11,6 +11,10 @@
                                    the configuration is unreadable
     rdvrefere plan DOSSIER         the journey plan in French (--json); exit 0 nothing blocks filing, 1 otherwise
     rdvrefere courrier DOSSIER --type lrar|courriel|anef --out DIR   the letters to the préfecture
+    rdvrefere echeances ORDONNANCE   after the order: the deadlines and what to do now (--json);
+                                   exit 0 (2 when the file is unreadable, 1 when a field is wrong)
+    rdvrefere execution ORDONNANCE --out DIR   the demande d'exécution's bundle (exit codes of build);
+                                   with --lettre, only the letter to the préfet (DOCX and PDF)
 """
 
 from __future__ import annotations
@@ -66,9 +70,16 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     dossier = lire_dossier(args.dossier)
+    return _ecrire_le_depot(lambda: construire(dossier, args.out, aujourd_hui=args.date, limites=_limites(args),
+                                               regroupement="tentative" if args.par_tentative else "semaine"),
+                            f"Dossier de dépôt écrit dans {Path(args.out).resolve()} (archive {NOM_ZIP}).")
+
+
+def _ecrire_le_depot(construire_le_depot, ecrit: str) -> int:
+    """Run a bundle build (référé or execution), print its files or why none was written, and
+    return the exit code."""
     try:
-        manifeste = construire(dossier, args.out, aujourd_hui=args.date, limites=_limites(args),
-                               regroupement="tentative" if args.par_tentative else "semaine")
+        manifeste = construire_le_depot()
     except DossierNonDeposable as exc:
         _afficher(exc.problemes, False)
         print("Aucun dossier de dépôt n'a été écrit.", file=sys.stderr)
@@ -80,7 +91,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"AVERTISSEMENT {avertissement}")
     for fichier in manifeste.fichiers:
         print(f"{fichier.fichier}\t{fichier.pages or '-'} p.\t{taille_en_mo(fichier.octets)}")
-    print(f"Dossier de dépôt écrit dans {Path(args.out).resolve()} (archive {NOM_ZIP}).")
+    print(ecrit)
     return FILEABLE
 
 
@@ -114,6 +125,38 @@ def _courrier(args: argparse.Namespace) -> int:
     for chemin in ecrits:
         print(f"écrit : {chemin}")
     return FILEABLE
+
+
+def _echeances(args: argparse.Namespace) -> int:
+    from .ordonnance import etat_a_la_date, lire_ordonnance  # noqa: PLC0415
+    etat = etat_a_la_date(lire_ordonnance(args.ordonnance), args.date or dt.date.today())
+    print(json.dumps(etat.as_dict(), ensure_ascii=False, indent=2) if args.json else etat.texte())
+    return FILEABLE
+
+
+def _execution(args: argparse.Namespace) -> int:
+    from . import execution  # noqa: PLC0415
+    from .ordonnance import lire_ordonnance  # noqa: PLC0415
+    d = lire_ordonnance(args.ordonnance)
+    jour = args.date or dt.date.today()
+    if args.lettre:
+        problemes = execution.problemes_execution(d, aujourd_hui=jour, pour="lettre")
+        if erreurs(problemes):
+            _afficher(erreurs(problemes), False)
+            print("Aucune lettre n'a été écrite.", file=sys.stderr)
+            return BLOCKING
+        sortie = Path(args.out)
+        sortie.mkdir(parents=True, exist_ok=True)
+        try:
+            ecrits = execution.rendre_lettre_prefet(d, sortie, aujourd_hui=jour)
+        except (ModeleInvalide, PdfImpossible) as exc:
+            print(str(exc), file=sys.stderr)
+            return ENVIRONMENT
+        for chemin in ecrits:
+            print(f"écrit : {chemin}")
+        return FILEABLE
+    return _ecrire_le_depot(lambda: execution.construire_execution(d, args.out, aujourd_hui=jour, limites=_limites(args)),
+                            f"Demande d'exécution écrite dans {Path(args.out).resolve()} (archive {NOM_ZIP}).")
 
 
 def _tribunal(args: argparse.Namespace) -> int:
@@ -177,6 +220,17 @@ def _parser() -> argparse.ArgumentParser:
                                "anef : message pour le formulaire de contact et liste pour l'accueil numérique")
     courrier.add_argument("--out", type=Path, required=True, help="dossier de sortie")
     courrier.add_argument("--date", type=_date, default=None, help="date de la lettre (AAAA-MM-JJ)")
+    echeances = commandes.add_parser("echeances", help="après l'ordonnance : les dates et ce qu'il faut faire")
+    echeances.add_argument("ordonnance", type=Path, help="fichier de l'ordonnance (.yml ou .json)")
+    echeances.add_argument("--date", type=_date, default=None, help="date du jour (AAAA-MM-JJ), par défaut aujourd'hui")
+    echeances.add_argument("--json", action="store_true", help="sortie JSON")
+    execution = commandes.add_parser("execution", help="la demande d'exécution de l'ordonnance (ou la lettre au préfet)")
+    execution.add_argument("ordonnance", type=Path, help="fichier de l'ordonnance (.yml ou .json)")
+    execution.add_argument("--out", type=Path, required=True, help="dossier de sortie")
+    execution.add_argument("--lettre", action="store_true", help="seulement la lettre au préfet (Word et PDF)")
+    execution.add_argument("--date", type=_date, default=None, help="date du jour (AAAA-MM-JJ), par défaut aujourd'hui")
+    execution.add_argument("--taille-max-mo", type=float, default=30, help="taille maximale d'un fichier (Mo)")
+    execution.add_argument("--fichiers-max", type=int, default=99, help="nombre maximal de fichiers déposés")
     tribunal = commandes.add_parser("tribunal", help="autorité et tribunal d'un département")
     tribunal.add_argument("code")
     rappels = commandes.add_parser("rappels", help="rappels par courriel dus ce jour (tâche quotidienne du serveur)")
@@ -192,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"check": _check, "build": _build, "tribunal": _tribunal, "rappels": _rappels, "plan": _plan,
-                "courrier": _courrier}[args.commande](args)
+                "courrier": _courrier, "echeances": _echeances, "execution": _execution}[args.commande](args)
     except DossierIllisible as exc:
         print(str(exc), file=sys.stderr)
         return UNREADABLE

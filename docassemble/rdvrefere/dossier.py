@@ -32,7 +32,7 @@ __all__ = [
     "Dossier", "Requerant", "Demande", "Blocage", "Tentative", "Demarche", "Circonstance", "Urgence", "Oqtf",
     "Frais", "NATURES_CIRCONSTANCE", "NATURES_FRAIS", "ISSUES_OQTF", "resume_de_circonstance",
     "AutrePiece", "Conclusions", "Signature", "DossierIllisible", "DossierInvalide",
-    "lire_dossier", "dossier_depuis_donnees", "lire_yaml",
+    "lire_dossier", "dossier_depuis_donnees", "lire_yaml", "lire_donnees",
     "NATURES_DEMARCHE", "TYPES_BLOCAGE", "CATEGORIES_PIECE",
     "REPONSES_DEMARCHE", "reponse_de_la_demarche", "resultat_est_une_reponse",
 ]
@@ -569,22 +569,28 @@ def dossier_depuis_donnees(donnees: Any, racine: Path | str = ".") -> Dossier:
         raise DossierInvalide(problemes_de_validation(exc)) from None
 
 
-def lire_dossier(chemin: Path | str) -> Dossier:
-    """Read a dossier file (.yml, .yaml or .json). DossierIllisible if it cannot be read,
-    DossierInvalide listing every wrong field otherwise."""
+def lire_donnees(chemin: Path | str, quoi: str = "Le dossier") -> Any:
+    """The plain data of a YAML or JSON file (read as its author meant, see above);
+    DossierIllisible, with a French sentence that starts with `quoi`, if it cannot be read."""
     chemin = Path(chemin)
     try:
         texte = chemin.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DossierIllisible(f"Le dossier « {chemin} » est introuvable.") from None
+        raise DossierIllisible(f"{quoi} « {chemin} » est introuvable.") from None
     except UnicodeDecodeError:
-        raise DossierIllisible(f"Le dossier « {chemin.name} » n'est pas un texte UTF-8 (YAML ou JSON).") from None
+        raise DossierIllisible(f"{quoi} « {chemin.name} » n'est pas un texte UTF-8 (YAML ou JSON).") from None
     except OSError as exc:
-        raise DossierIllisible(f"Le dossier « {chemin} » ne peut pas être lu ({exc.strerror}).") from None
+        raise DossierIllisible(f"{quoi} « {chemin} » ne peut pas être lu ({exc.strerror}).") from None
     try:
-        donnees = json.loads(texte) if chemin.suffix.lower() == ".json" else lire_yaml(texte)
+        return json.loads(texte) if chemin.suffix.lower() == ".json" else lire_yaml(texte)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         ligne = getattr(getattr(exc, "problem_mark", None), "line", getattr(exc, "lineno", None))
         ou = f" (vers la ligne {ligne + 1 if hasattr(exc, 'problem_mark') else ligne})" if ligne is not None else ""
-        raise DossierIllisible(f"Le dossier « {chemin.name} » n'est pas un YAML ou JSON valide{ou}.") from None
-    return dossier_depuis_donnees(donnees, racine=chemin.parent)
+        raise DossierIllisible(f"{quoi} « {chemin.name} » n'est pas un YAML ou JSON valide{ou}.") from None
+
+
+def lire_dossier(chemin: Path | str) -> Dossier:
+    """Read a dossier file (.yml, .yaml or .json). DossierIllisible if it cannot be read,
+    DossierInvalide listing every wrong field otherwise."""
+    chemin = Path(chemin)
+    return dossier_depuis_donnees(lire_donnees(chemin), racine=chemin.parent)

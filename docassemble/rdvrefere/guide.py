@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .juridictions import Juridiction
 from .numerotation import Piece
 
-__all__ = ["APRES_LE_DEPOT", "Etape", "etapes_du_depot", "guide_en_texte"]
+__all__ = ["APRES_LE_DEPOT", "Etape", "etapes_du_depot", "etape_pieces_complementaires", "guide_en_texte"]
 
 ADRESSE = "https://citoyens.telerecours.fr"
 
@@ -49,15 +49,7 @@ def etapes_du_depot(pieces: list[Piece], juridiction: Juridiction, *, requete: s
              "Déposez la première de vos pièces qui montre vos tentatives ou votre courrier à la préfecture."),
         )),
     ]
-    lignes = []
-    for rang, piece in enumerate(autres, 1):
-        lignes.append(f"Pièce complémentaire n° {rang} : déposez {piece.nom_fichier} ; dans « Nommer la pièce "
-                      f"n° {rang} », tapez exactement : {piece.nom_telerecours}")
-    etapes.append(Etape("4. Cases « Pièce complémentaire »", tuple(
-        ["Une pièce complémentaire est un de vos autres documents, qui prouve ce que dit la requête. "
-         "Ajoutez une case par pièce, dans cet ordre. Le nom tapé doit commencer par le numéro de la pièce : "
-         "c'est ce nom que le tribunal lira dans l'inventaire. Le numéro de la case sur le site peut différer "
-         "du numéro de la pièce (la pièce n° 1 est dans la case « Acte attaqué ») : seul le nom compte."] + lignes)))
+    etapes.append(etape_pieces_complementaires(autres))
     etapes.append(Etape("5. Vérifier et envoyer", (
         "Sur la page de résumé, vérifiez que chaque nom commence par son numéro, sans trou ni doublon.",
         "Le site vous demande de cocher un avertissement sur les « requêtes abusives ». Cela veut dire : "
@@ -102,9 +94,23 @@ APRES_LE_DEPOT = (
 )
 
 
-def guide_en_texte(etapes: list[Etape]) -> str:
+def etape_pieces_complementaires(autres: list[Piece], titre: str = "4. Cases « Pièce complémentaire »") -> Etape:
+    """The « Pièce complémentaire » slots, one per pièce after n° 1, with the exact name to type
+    (shared by the référé's guide and the demande d'exécution's)."""
+    lignes = []
+    for rang, piece in enumerate(autres, 1):
+        lignes.append(f"Pièce complémentaire n° {rang} : déposez {piece.nom_fichier} ; dans « Nommer la pièce "
+                      f"n° {rang} », tapez exactement : {piece.nom_telerecours}")
+    return Etape(titre, tuple(
+        ["Une pièce complémentaire est un de vos autres documents, qui prouve ce que dit la requête. "
+         "Ajoutez une case par pièce, dans cet ordre. Le nom tapé doit commencer par le numéro de la pièce : "
+         "c'est ce nom que le tribunal lira dans l'inventaire. Le numéro de la case sur le site peut différer "
+         "du numéro de la pièce (la pièce n° 1 est dans la case « Acte attaqué ») : seul le nom compte."] + lignes))
+
+
+def guide_en_texte(etapes: list[Etape], titre: str = "DÉPOSER VOTRE RÉFÉRÉ SUR TÉLÉRECOURS CITOYENS") -> str:
     """Plain text, readable on any phone."""
-    blocs = ["DÉPOSER VOTRE RÉFÉRÉ SUR TÉLÉRECOURS CITOYENS", ""]
+    blocs = [titre, ""]
     for etape in etapes:
         blocs += [etape.titre.upper(), *[f"  - {ligne}" for ligne in etape.lignes], ""]
     return "\n".join(blocs)

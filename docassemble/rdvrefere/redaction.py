@@ -1019,6 +1019,7 @@ def contexte_inventaire(dossier: Dossier, pieces: list[Piece], pages: dict[int, 
     return mise_en_page({
         "tribunal": j.tribunal,
         "tribunal_majuscules": j.tribunal.upper(),
+        "mention": "RÉFÉRÉ",
         "titre_inventaire": "Inventaire des pièces",
         "fondement": "(article R. 412-2 du code de justice administrative)",
         "affaire": "Requête en référé mesures utiles (article L. 521-3 du code de justice administrative)",
