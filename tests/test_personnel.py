@@ -79,7 +79,30 @@ def test_filter_by_status_and_most_recent_first():
 # --- statuses -----------------------------------------------------------------------------
 
 def test_statuses_are_the_interview_s():
-    assert STATUTS == ("en cours", "prêt à relire", "approuvé", "déposé")
+    assert STATUTS == ("en cours", "prêt à relire", "approuvé", "déposé",
+                       "ordonnance reçue", "exécution demandée", "exécutée", "rejetée")
+
+
+def test_after_the_filing_the_ordonnance_then_its_execution():
+    """Issue 12 point 5: déposé → ordonnance reçue → exécutée, exécution demandée (→ exécutée) or
+    rejetée; nothing before the filing, no going back; a dossier after the filing stays frozen."""
+    from docassemble.rdvrefere.personnel import (EXECUTEE, EXECUTION_DEMANDEE, ORDONNANCE_RECUE, REJETEE,
+                                                 est_depose, message_pour_le_client, statut_apres_modification)
+    assert transition(DEPOSE, ORDONNANCE_RECUE) == ORDONNANCE_RECUE
+    for suite in (EXECUTEE, EXECUTION_DEMANDEE, REJETEE):
+        assert transition(ORDONNANCE_RECUE, suite) == suite
+    assert transition(EXECUTION_DEMANDEE, EXECUTEE) == EXECUTEE
+    for actuel, nouveau in ((APPROUVE, ORDONNANCE_RECUE), (PRET_A_RELIRE, EXECUTEE), (DEPOSE, EXECUTEE),
+                            (EXECUTEE, EXECUTION_DEMANDEE), (REJETEE, EXECUTEE), (EXECUTION_DEMANDEE, REJETEE)):
+        with pytest.raises(ActionRefusee):
+            transition(actuel, nouveau)
+    with pytest.raises(ActionRefusee, match="déjà déposé"):
+        transition(ORDONNANCE_RECUE, APPROUVE, depot_a_jour=True)
+    for statut in (DEPOSE, ORDONNANCE_RECUE, EXECUTION_DEMANDEE, EXECUTEE, REJETEE):
+        assert est_depose(statut)
+        with pytest.raises(ActionRefusee, match="déposé au tribunal"):
+            statut_apres_modification(statut)
+    assert "a reçu l'ordonnance" in message_pour_le_client(ORDONNANCE_RECUE, "2612345", [])
 
 
 def test_approve_only_a_reviewed_dossier_without_errors():

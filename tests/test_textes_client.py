@@ -91,9 +91,12 @@ def defauts(texte: str) -> list[str]:
 
 
 def _fichiers_client() -> list[Path]:
+    """The main interview, the files it includes, then every other interview a client can open
+    (after the ordonnance, « Mes dossiers »…): all but the staff's."""
     principal = yaml.safe_load_all((INTERVIEWS / PRINCIPAL).read_text())
     inclus = next((d["include"] for d in principal if isinstance(d, dict) and "include" in d), [])
-    return [INTERVIEWS / PRINCIPAL] + [INTERVIEWS / n for n in inclus if n not in EXCLUS]
+    fichiers = [INTERVIEWS / PRINCIPAL] + [INTERVIEWS / n for n in inclus if n not in EXCLUS]
+    return fichiers + sorted(f for f in INTERVIEWS.glob("*.yml") if f not in fichiers and f.name not in EXCLUS)
 
 
 def _textes_du_champ(champ: dict) -> list[str]:

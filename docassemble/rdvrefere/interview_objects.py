@@ -29,7 +29,7 @@ from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
 from .lecture_capture import comparer as comparer_lecture, lire_captures, resume as resume_lecture
 from .numerotation import Piece, numeroter
-from .personnel import APPROUVE, DEPOSE, EN_COURS, message_pour_le_client
+from .personnel import APPROUVE, EN_COURS, est_depose, message_pour_le_client
 from .problemes import Probleme, erreurs
 from .renouvellement import situation_du_renouvellement
 from .redaction import ville_de
@@ -229,6 +229,18 @@ def _resultats_du_serveur(cles: list[str]) -> dict[str, dict]:
     except Exception as exc:  # noqa: BLE001 - the review converts what it cannot read
         log(f"rdvrefere: background conversion outcomes unreadable ({exc!r})")
         return {}
+
+
+def garder_les_fichiers_du_depot(fichiers: DAList, manifeste, sortie: Path) -> None:
+    """Replace `fichiers` (a DAList of DAFiles) with the files of a bundle built in `sortie`: each
+    file its manifest lists, then the zip, copied as private files of this session."""
+    fichiers.clear()
+    for entree in manifeste.fichiers + [None]:
+        nom = entree.fichier if entree else NOM_ZIP
+        fichier = fichiers.appendObject()
+        fichier.initialize(filename=nom)
+        fichier.copy_into(str(sortie / nom))
+        fichier.commit()
 
 
 def _groupes_de_fichiers(donnees: object) -> list[list[str]]:
@@ -670,23 +682,35 @@ class DossierClient(DAObject):
         except DossierIllisible as exc:
             return conversions + [Probleme("", str(exc))]
 
-    def refus_de_conversion(self, donnees: dict | None = None) -> list[Probleme]:
-        """The uploads whose conversion to PDF failed, each with the engine's French message.
-        What the background has not converted yet is converted here: none is dropped (issue 15).
-        No waiting for the background task here: it must take the session's lock to start,
-        which this request holds (docassemble's worker, `obtain_lock_patiently`, polls every 3 s).
-        A waiting screen that reloads was tried and measured: with 8 clients at once, the
-        reloads kept the locks taken and the Celery workers starved (no bundle in 4 minutes)."""
+    def _entrees_de_conversion(self, donnees: dict | None = None) -> list[tuple[list[str], str, dict]]:
+        """(files, key, entry) of each upload group checked on this session's screens, with the
+        background outcomes read so far merged in (and kept in the session's store)."""
         memoire = _conversions()
         groupes = [(g, _cle_de_conversion(g)) for g in _groupes_de_fichiers(donnees or self.donnees())]
         entrees = {cle: memoire.get(cle) for _, cle in groupes if memoire.defined(cle)}
+        attendus = [cle for cle, entree in entrees.items() if entree.get("etat") == "en_cours"]
+        for cle, resultat in _resultats_du_serveur(attendus).items():
+            entrees[cle] = {**entrees[cle], **resultat}
+            memoire.set(cle, entrees[cle])
+        # not uploaded on this session's screens (a resumed dossier): the bundle converts them
+        return [(chemins, cle, entrees[cle]) for chemins, cle in groupes if cle in entrees]
+
+    def conversions_en_attente(self) -> int:
+        """How many uploads the background is still converting, queued less than ATTENTE_MAX_S
+        ago: the interview shows a waiting screen before the review while there are some."""
+        maintenant = time.time()
+        return sum(1 for _, _, entree in self._entrees_de_conversion()
+                   if entree.get("etat") == "en_cours" and maintenant - entree.get("lance_le", 0) < ATTENTE_MAX_S)
+
+    def refus_de_conversion(self, donnees: dict | None = None) -> list[Probleme]:
+        """The uploads whose conversion to PDF failed, each with the engine's French message.
+        What the background has not converted (no task, or no outcome yet) is converted here:
+        none is dropped (issue 15)."""
+        memoire = _conversions()
         refus = []
-        for chemins, cle in groupes:
-            entree = entrees.get(cle)
-            if entree is None:
-                continue  # not uploaded on this session's screens (a resumed dossier): the bundle converts it
+        for chemins, cle, entree in self._entrees_de_conversion(donnees):
             if entree.get("etat") not in ("ok", "refus"):
-                entree = {**entree, **_convertir_pour_essai(chemins, entree["noms"], entree["piece"])}
+                entree = {**entree, **essayer_la_conversion(chemins, entree["noms"], entree["piece"], LIMITES)}
                 memoire.set(cle, entree)
             if entree["etat"] == "refus" and entree["message"] not in {p.message for p in refus}:
                 refus.append(Probleme("", entree["message"]))
@@ -739,13 +763,7 @@ class DossierClient(DAObject):
                 log(f"rdvrefere: assembly failed: {exc!r}")
                 return [Probleme("", "Une erreur inattendue a empêché de préparer le dossier. Vos réponses et vos "
                                      "fichiers sont conservés : réessayez plus tard ou prévenez l'équipe.")]
-            self.depot.clear()
-            for entree in manifeste.fichiers + [None]:
-                nom = entree.fichier if entree else NOM_ZIP
-                fichier = self.depot.appendObject()
-                fichier.initialize(filename=nom)
-                fichier.copy_into(str(sortie / nom))
-                fichier.commit()
+            garder_les_fichiers_du_depot(self.depot, manifeste, sortie)
             self.manifeste = manifeste.as_dict()
             self.construit_le = dt.datetime.now().isoformat(timespec="seconds")
         return []
@@ -900,7 +918,7 @@ class DossierClient(DAObject):
         `titre` and `message` are French; `zip_approuve` is the approved zip's action or None."""
         transmis = self.dossier_transmis()
         if _approuve(transmis):
-            titre = "Votre requête a été déposée" if transmis.statut == DEPOSE else "Votre dossier est approuvé"
+            titre = "Votre requête a été déposée" if est_depose(transmis.statut) else "Votre dossier est approuvé"
             return {"etape": "approuve", "titre": titre, "zip_approuve": url_action("telecharger_depot_approuve"),
                     "message": message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal)}
         if relecture_par_l_equipe():
@@ -942,7 +960,7 @@ class DossierClient(DAObject):
 
     def est_depose(self) -> bool:
         transmis = self.dossier_transmis()
-        return transmis is not None and transmis.statut == DEPOSE
+        return transmis is not None and est_depose(transmis.statut)
 
     def ouvrir_depot_approuve(self) -> DAFile | None:
         """The approved bundle's zip as a private file of this session (the registre's copy)."""
@@ -1191,7 +1209,7 @@ def _oublier_le_lien(utilisateur: int | None) -> None:
 
 def _approuve(transmis) -> bool:
     """Whether a dossier transmis has a bundle approved by staff (approved, or since filed)."""
-    return transmis is not None and bool(transmis.approbation) and transmis.statut in (APPROUVE, DEPOSE)
+    return transmis is not None and bool(transmis.approbation) and (transmis.statut == APPROUVE or est_depose(transmis.statut))
 
 
 class FichierEtranger(Exception):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .dates import date_longue
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction
-from .personnel import APPROUVE, DEPOSE, EN_COURS, PRET_A_RELIRE
+from .personnel import APPROUVE, DEPOSE, EN_COURS, PRET_A_RELIRE, est_depose
 
 __all__ = ["SessionDuClient", "Fiche", "nouveau_demande", "session_a_rouvrir", "date_heure_francaise",
            "nom_du_dossier", "lieu_du_dossier", "etat_du_dossier", "fiches_du_client", "PARIS"]
@@ -107,6 +107,8 @@ def etat_du_dossier(statut: str | None, relecture: bool = True) -> str:
     review), « approuvé », « déposé »."""
     if statut == DEPOSE:
         return "déposé"
+    if est_depose(statut):
+        return statut  # after the filing: « ordonnance reçue », « exécution demandée »… (staff's word)
     if statut == APPROUVE:
         return "approuvé"
     if statut == PRET_A_RELIRE:

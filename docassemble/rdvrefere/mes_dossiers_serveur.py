@@ -18,12 +18,14 @@ from docassemble.base.util import action_button_html, interface, interview_list,
 
 from .interview_objects import relecture_par_l_equipe, texte_sur
 from .mes_dossiers import Fiche, SessionDuClient, fiches_du_client, nouveau_demande, session_a_rouvrir
+from .personnel import APRES_DEPOT
 
 __all__ = ["adresse_du_dossier_a_rouvrir", "mes_fiches", "liste_pour_ecran", "fiche_a_supprimer",
            "confirmation_pour_ecran", "supprimer_le_dossier", "adresse_nouveau_dossier", "ouverture_de_la_liste"]
 
 # The client interview whose sessions are « dossiers »
 CLIENT = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
+APRES_ORDONNANCE = "docassemble.rdvrefere:data/questions/rdv_ordonnance.yml"   # issue 12
 _PAGES_MAX = 25  # docassemble pages its list (a few dozen sessions a page)
 
 
@@ -159,7 +161,12 @@ def liste_pour_ecran(fiches: list[Fiche]) -> str:
                                        color="primary", size="md", icon="folder-open")
         supprimer = action_button_html(url_action("supprimer", dossier=fiche.cle), label="Supprimer",
                                        color="secondary", size="md", icon="trash")
-        lignes += [f"{reprendre} {supprimer}", ""]
+        apres = ""
+        if fiche.etat in APRES_DEPOT:
+            # after the filing (issue 12): the interview after the ordonnance, for this dossier
+            apres = " " + action_button_html(interview_url(i=APRES_ORDONNANCE, refere=fiche.cle, local=True),
+                                             label="Après la décision du juge", color="success", size="md")
+        lignes += [f"{reprendre}{apres} {supprimer}", ""]
     return "\n".join(lignes)
 
 

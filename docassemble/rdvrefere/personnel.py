@@ -46,14 +46,33 @@ __all__ = [
     "ResumeDossier", "resumer", "plier", "filtrer", "transition", "statut_apres_modification",
     "normaliser_numero_affaire", "message_pour_le_client", "entree_du_journal", "lignes_du_journal",
     "date_heure_longue", "remplacer_requete", "PIECES_NON_RETIRABLES",
+    "ORDONNANCE_RECUE", "EXECUTION_DEMANDEE", "EXECUTEE", "REJETEE", "APRES_DEPOT", "est_depose",
+    "SUITES_DU_DEPOT", "prochaine_echeance",
 ]
 
 # The docassemble privilege that opens the staff screens (README-staff.md). An admin grants it
 # in « Gestion des utilisateurs »; no other docassemble permission is needed (staff read the register).
 PRIVILEGE_PERSONNEL = "rdvrefere_personnel"
 
-STATUTS = ("en cours", "prêt à relire", "approuvé", "déposé")
-EN_COURS, PRET_A_RELIRE, APPROUVE, DEPOSE = STATUTS
+STATUTS = ("en cours", "prêt à relire", "approuvé", "déposé",
+           # after the filing (issue 12 point 5): the ordonnance, then its execution
+           "ordonnance reçue", "exécution demandée", "exécutée", "rejetée")
+EN_COURS, PRET_A_RELIRE, APPROUVE, DEPOSE, ORDONNANCE_RECUE, EXECUTION_DEMANDEE, EXECUTEE, REJETEE = STATUTS
+# The statuses of a dossier the court has: frozen (nothing staff may change in the requête).
+APRES_DEPOT = (DEPOSE, ORDONNANCE_RECUE, EXECUTION_DEMANDEE, EXECUTEE, REJETEE)
+# What may follow each status after the filing (staff only): the ordonnance comes back; it
+# rejects the référé, or orders an appointment that comes (exécutée) or not (exécution demandée,
+# then exécutée when the préfet finally gives the appointment).
+SUITES_DU_DEPOT = {
+    DEPOSE: (ORDONNANCE_RECUE,),
+    ORDONNANCE_RECUE: (EXECUTEE, EXECUTION_DEMANDEE, REJETEE),
+    EXECUTION_DEMANDEE: (EXECUTEE,),
+}
+
+
+def est_depose(statut: str | None) -> bool:
+    """Filed at the court, whatever came after (the ordonnance, its execution)."""
+    return statut in APRES_DEPOT
 
 # Attempts are the heart of the case (CE 10 juin 2020 n° 435594): their pièce is removed by
 # removing the attempts themselves in the client's answers, never silently by staff.
@@ -184,8 +203,7 @@ def transition(actuel: str, nouveau: str, *, erreurs_bloquantes: int = 0, depot_
             raise ActionRefusee({
                 EN_COURS: "Le client n'a pas fini de répondre : le dossier ne peut pas encore être approuvé.",
                 APPROUVE: "Le dossier est déjà approuvé.",
-                DEPOSE: "Le dossier est déjà déposé.",
-            }[actuel])
+            }.get(actuel, "Le dossier est déjà déposé."))
         if erreurs_bloquantes:
             raise ActionRefusee("Le dossier a encore des erreurs bloquantes : corrigez-les avant de l'approuver.")
         if not depot_a_jour:
@@ -199,13 +217,20 @@ def transition(actuel: str, nouveau: str, *, erreurs_bloquantes: int = 0, depot_
         return DEPOSE
     if nouveau == PRET_A_RELIRE and actuel == APPROUVE:
         return PRET_A_RELIRE  # « retirer l'approbation »
+    if nouveau in APRES_DEPOT and nouveau != DEPOSE:
+        if nouveau not in SUITES_DU_DEPOT.get(actuel, ()):
+            if actuel not in APRES_DEPOT:
+                raise ActionRefusee("Seul un dossier déposé au tribunal peut recevoir une ordonnance.")
+            raise ActionRefusee(f"Le dossier ne peut pas passer de « {actuel} » à « {nouveau} » "
+                                f"(suites possibles : {', '.join(SUITES_DU_DEPOT.get(actuel, ())) or 'aucune'}).")
+        return nouveau
     raise ActionRefusee(f"Le dossier ne peut pas passer de « {actuel} » à « {nouveau} ».")
 
 
 def statut_apres_modification(statut: str) -> str:
     """The status after staff change the dossier's content: a filed dossier cannot change
     (ActionRefusee); an approved one goes back to « prêt à relire »."""
-    if statut == DEPOSE:
+    if est_depose(statut):
         raise ActionRefusee("Le dossier a été déposé au tribunal : il ne peut plus être modifié ici.")
     return PRET_A_RELIRE if statut == APPROUVE else statut
 
@@ -248,10 +273,14 @@ def message_pour_le_client(statut: str, numero_affaire: str | None, journal: Ite
     """What the client is told about the review of the dossier, in one or two French sentences
     (the staff member is not named: « l'équipe »)."""
     journal = list(journal or [])
-    if statut == DEPOSE:
+    if est_depose(statut):
         numero = f" ; numéro d'affaire {numero_affaire}" if numero_affaire else ""
+        suite = {ORDONNANCE_RECUE: " L'équipe a reçu l'ordonnance du juge.",
+                 EXECUTION_DEMANDEE: " L'équipe sait que vous avez demandé au tribunal de faire exécuter l'ordonnance.",
+                 EXECUTEE: " L'équipe sait que la préfecture vous a donné un rendez-vous.",
+                 REJETEE: " L'équipe sait que le juge a rejeté la demande."}.get(statut, "")
         return (f"Votre requête a été déposée au tribunal{_le(_derniere(journal, 'depose'))}{numero}. "
-                "Le tribunal vous écrira sur Télérecours citoyens : gardez ce numéro.")
+                "Le tribunal vous écrira sur Télérecours citoyens : gardez ce numéro." + suite)
     if statut == APPROUVE:
         return (f"Votre dossier a été approuvé{_le(_derniere(journal, 'approuve'))} par l'équipe. "
                 "Les fichiers ci-dessous sont ceux qu'elle a vérifiés.")
@@ -308,3 +337,29 @@ def remplacer_requete(archive: Path, docx: Path, dossier_sortie: Path) -> dict:
                 compression = zipfile.ZIP_STORED if chemin.suffix == ".pdf" else zipfile.ZIP_DEFLATED
                 zip_.write(chemin, chemin.name, compress_type=compression)
     return manifeste
+
+
+# --- after the filing: the ordonnance the client sent (issue 12 point 5) ------------------------
+
+def _sans_fichiers(donnees: object) -> object:
+    if isinstance(donnees, dict):
+        return {cle: _sans_fichiers(valeur) for cle, valeur in donnees.items() if cle != "fichiers"}
+    if isinstance(donnees, list):
+        return [_sans_fichiers(valeur) for valeur in donnees]
+    return donnees
+
+
+def prochaine_echeance(donnees_ordonnance: dict | None, jour: dt.date | None = None):
+    """Where the follow-up of the ordonnance stands on `jour` (ordonnance.etat_a_la_date: its
+    `titre` and `prochaine_date`), from the data the client sent (files left aside); None when
+    there is none or it cannot be read."""
+    from .ordonnance import DossierOrdonnance, Ordonnance, Suivi, etat_a_la_date  # noqa: PLC0415
+    if not isinstance(donnees_ordonnance, dict):
+        return None
+    propres = _sans_fichiers(donnees_ordonnance)
+    try:
+        ordonnance = Ordonnance.model_validate(propres.get("ordonnance") or {}, context={"racine": Path("/")})
+        suivi = Suivi.model_validate(propres.get("suivi") or {}, context={"racine": Path("/")})
+    except Exception:  # noqa: BLE001 - a version the core refuses: no deadline shown
+        return None
+    return etat_a_la_date(DossierOrdonnance.model_construct(ordonnance=ordonnance, suivi=suivi), jour or dt.date.today())

@@ -49,7 +49,7 @@ __all__ = ["TYPES", "Echeance", "Programme", "ReglagesSmtp", "Courriel", "progra
            "jeton_valide", "courriel_valide", "lire_config_docassemble", "ConfigInvalide", "creer_tables",
            "RETARD_MAX_JOURS"]
 
-TYPES = ("tentative", "lettre", "depot")
+TYPES = ("tentative", "lettre", "depot", "execution")   # execution: the préfet's délai is over (issue 12)
 RETARD_MAX_JOURS = 6          # a reminder not sent within its week is dropped
 _JETON = re.compile(r"[A-Za-z0-9_-]{43}")
 _COURRIEL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+")
@@ -273,6 +273,7 @@ def rappels_dus(engine: Engine, aujourd_hui: dt.date) -> list[tuple[Programme, l
 # --- the mails --------------------------------------------------------------------------------
 
 _SUJETS = {
+    "execution": "Rendez-vous préfecture : le délai donné au préfet est fini",
     "depot": "Rendez-vous préfecture : vous pouvez déposer votre demande au tribunal",
     "lettre": "Rendez-vous préfecture : envoyez la lettre recommandée",
     "tentative": "Rendez-vous préfecture : votre essai de la semaine",
@@ -289,6 +290,10 @@ def _phrase(echeance: dict, aujourd_hui: dt.date) -> str:
     if echeance["type"] == "lettre":
         return ("- Envoyez la lettre recommandée avec accusé de réception à la préfecture. Gardez la preuve "
                 "de dépôt et l'accusé de réception, puis ajoutez-les dans votre dossier.")
+    if echeance["type"] == "execution":
+        return (f"- Le délai donné au préfet par le juge est fini. Si vous n'avez pas de rendez-vous, vous pouvez "
+                f"agir à partir du {date_longue(jour)} : ouvrez votre dossier, écrivez au préfet, puis demandez au "
+                "tribunal de faire exécuter l'ordonnance. Si vous avez reçu un rendez-vous, notez-le dans votre dossier.")
     return (f"- Vous pouvez déposer votre demande au tribunal à partir du {date_longue(jour)}. Ouvrez votre "
             "dossier, vérifiez-le, puis téléchargez le dossier de dépôt.")
 
@@ -296,11 +301,12 @@ def _phrase(echeance: dict, aujourd_hui: dt.date) -> str:
 def composer(programme: Programme, echeances: list[dict], aujourd_hui: dt.date) -> Courriel:
     """The French mail for these due reminders: subject, plain text with both links."""
     types = {e["type"] for e in echeances}
-    sujet = next(_SUJETS[t] for t in ("depot", "lettre", "tentative") if t in types)
+    sujet = next(_SUJETS[t] for t in ("execution", "depot", "lettre", "tentative") if t in types)
     lignes = ["Bonjour,", "", "Voici ce qu'il faut faire pour votre demande de rendez-vous en préfecture :", ""]
     lignes += [_phrase(e, aujourd_hui) for e in sorted(echeances, key=lambda e: TYPES.index(e["type"]))]
     lignes += ["", "Votre dossier :", programme.lien, "",
-               f"Vous recevez ce rappel le {JOURS[programme.jour_semaine]}, le jour que vous avez choisi.",
+               ("Vous recevez ce rappel le jour où le délai du préfet finit." if types == {"execution"} else
+                f"Vous recevez ce rappel le {JOURS[programme.jour_semaine]}, le jour que vous avez choisi."),
                "Pour ne plus recevoir ces rappels, ouvrez ce lien :", programme.lien_pour_arreter, "",
                "Ce message est envoyé automatiquement. N'y répondez pas."]
     return Courriel(programme.courriel, sujet, "\n".join(lignes) + "\n")

@@ -27,7 +27,7 @@ __all__ = ["INTERVIEW_ARRET", "choix_jours", "courriel_du_client", "echeances_du
 
 INTERVIEW_ARRET = "docassemble.rdvrefere:data/questions/rdv_rappels.yml"
 _LIBELLES = {"tentative": "essai de rendez-vous", "lettre": "lettre recommandée à envoyer",
-             "depot": "dépôt au tribunal possible"}
+             "depot": "dépôt au tribunal possible", "execution": "fin du délai donné au préfet"}
 
 
 def _engine():

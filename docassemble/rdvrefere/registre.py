@@ -8,7 +8,10 @@ Tables (created when missing):
   number, corrections, the bundle built by staff, the approval);
 - `rdvrefere_envoi`    every version the client sent, in the core's schema with file references;
 - `rdvrefere_contenu`  file contents by sha256 (written once, shared by every version);
-- `rdvrefere_journal`  who did what and when, client and staff.
+- `rdvrefere_journal`  who did what and when, client and staff;
+- `rdvrefere_ordonnance` every version of the ordonnance and its follow-up sent after the filing
+  (issue 12: ordonnance.py's schema with file references), beside the référé's versions: by the
+  client, or entered by staff (`auteur`: the staff member, as in the journal; NULL: the client).
 
 Every staff write is atomic and carries the version the staff member was shown: a write whose
 version is no longer the row's is refused (`DossierModifie`), never applied over another change.
@@ -28,15 +31,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import (Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
-                        UniqueConstraint, and_, create_engine, insert, select, update)
+                        UniqueConstraint, and_, create_engine, insert, inspect, select, text, update)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from .personnel import (APPROUVE, DEPOSE, PRET_A_RELIRE, ActionRefusee, entree_du_journal, normaliser_numero_affaire,
+from .personnel import (APPROUVE, DEPOSE, EXECUTEE, EXECUTION_DEMANDEE, ORDONNANCE_RECUE, PRET_A_RELIRE, REJETEE,
+                        ActionRefusee, entree_du_journal, est_depose, normaliser_numero_affaire,
                         statut_apres_modification, transition)
 from .transmission import CORRECTIONS_VIDES, appliquer, empreinte, references
 
-__all__ = ["Registre", "DossierTransmis", "Envoi", "DossierModifie", "CLIENT"]
+__all__ = ["Registre", "DossierTransmis", "Envoi", "DossierModifie", "CLIENT", "references_partout"]
 
 CLIENT = "le client"  # the journal's « qui » for the client's own acts
 
@@ -82,6 +86,22 @@ _journal = Table(
     Column("code", String(40)),
 )
 
+# The ordonnance and its follow-up as the client sent them (issue 12), one row per version. The
+# status stays staff's (`changer_statut`): a client's version is only read and journaled.
+_ordonnances = Table(
+    "rdvrefere_ordonnance", _meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dossier_id", Integer, ForeignKey("rdvrefere_dossier.id"), nullable=False, index=True),
+    Column("numero", Integer, nullable=False),
+    Column("donnees", Text, nullable=False),
+    Column("empreinte", String(64), nullable=False),
+    Column("recu_le", DateTime, nullable=False),
+    # who entered this version: NULL for the client, the staff member (auteur(), as in the journal)
+    # when staff entered the ordonnance themselves (`saisir_ordonnance`)
+    Column("auteur", Text),
+    UniqueConstraint("dossier_id", "numero", name="rdvrefere_ordonnance_numero_unique"),
+)
+
 
 class DossierModifie(ActionRefusee):
     """A staff write based on a version that is no longer the dossier's."""
@@ -94,12 +114,18 @@ class DossierModifie(ActionRefusee):
 
 @dataclass(frozen=True)
 class Envoi:
-    """One version sent by the client."""
+    """One version sent by the client (for the ordonnance: or entered by staff, see `auteur`)."""
 
     numero: int
     donnees: dict
     empreinte: str
     recu_le: dt.datetime
+    auteur: str = CLIENT
+
+    @property
+    def par_l_equipe(self) -> bool:
+        """Entered by a staff member (staff.yml « Saisir l'ordonnance »), not sent by the client."""
+        return self.auteur != CLIENT
 
 
 @dataclass
@@ -119,6 +145,13 @@ class DossierTransmis:
     modifie_le: dt.datetime
     envois: list[Envoi] = field(default_factory=list)
     journal: list[dict] = field(default_factory=list)
+    ordonnances: list[Envoi] = field(default_factory=list)   # the versions of the ordonnance (issue 12)
+
+    @property
+    def ordonnance(self) -> Envoi | None:
+        """The latest version of the ordonnance and its follow-up (the client's or staff's), if any:
+        the latest wins."""
+        return self.ordonnances[-1] if self.ordonnances else None
 
     @property
     def envoi(self) -> Envoi:
@@ -141,6 +174,7 @@ class DossierTransmis:
     def shas(self) -> set[str]:
         """Every file content this dossier holds (all versions, staff additions, the bundles)."""
         trouves = {f["sha256"] for e in self.envois for f in references(e.donnees)}
+        trouves |= {f["sha256"] for e in self.ordonnances for f in references_partout(e.donnees)}
         trouves |= {f["sha256"] for p in self.corrections.get("ajoutees") or [] for f in p.get("fichiers") or []}
         for depot in (self.depot, *(self.depot or {}).get("precedents", [])):
             if depot:
@@ -148,6 +182,22 @@ class DossierTransmis:
                 if depot.get("zip"):
                     trouves.add(depot["zip"])
         return trouves
+
+
+def references_partout(donnees: object) -> list[dict]:
+    """Every file reference {nom, sha256} under any « fichiers » of the data (the ordonnance's
+    schema: ordonnance, suivi.courrier_prefet, suivi.constats[…], pieces[…])."""
+    if isinstance(donnees, dict):
+        trouves = []
+        for cle, valeur in donnees.items():
+            if cle == "fichiers" and isinstance(valeur, list):
+                trouves += [f for f in valeur if isinstance(f, dict) and isinstance(f.get("sha256"), str)]
+            else:
+                trouves += references_partout(valeur)
+        return trouves
+    if isinstance(donnees, list):
+        return [f for valeur in donnees for f in references_partout(valeur)]
+    return []
 
 
 def _maintenant() -> dt.datetime:
@@ -164,6 +214,21 @@ class Registre:
     def __init__(self, base: Engine | str):
         self.engine = create_engine(base, pool_pre_ping=True) if isinstance(base, str) else base
         _meta.create_all(self.engine)
+        self._migrer()
+
+    def _migrer(self) -> None:
+        """Columns added after a table was created (create_all never alters a table): the
+        ordonnance's `auteur`. Two processes may race: the loser finds the column there."""
+        def colonnes() -> set[str]:
+            return {c["name"] for c in inspect(self.engine).get_columns(_ordonnances.name)}
+        if "auteur" in colonnes():
+            return
+        try:
+            with self.engine.begin() as cx:
+                cx.execute(text(f"ALTER TABLE {_ordonnances.name} ADD COLUMN auteur TEXT"))
+        except DBAPIError:
+            if "auteur" not in colonnes():
+                raise
 
     # --- contents --------------------------------------------------------------------------
 
@@ -204,13 +269,19 @@ class Registre:
         envois.sort(key=lambda e: e.numero)
         journal = [{"quand": j.quand, "qui": j.qui, "quoi": j.quoi, **({"code": j.code} if j.code else {})}
                    for j in cx.execute(select(_journal).where(_journal.c.dossier_id == ligne.id).order_by(_journal.c.id))]
+        ordonnances_q = select(_ordonnances).where(_ordonnances.c.dossier_id == ligne.id).order_by(_ordonnances.c.numero)
+        if not complet:
+            ordonnances_q = ordonnances_q.order_by(None).order_by(_ordonnances.c.numero.desc()).limit(1)
+        ordonnances = sorted((Envoi(o.numero, json.loads(o.donnees), o.empreinte, o.recu_le, o.auteur or CLIENT)
+                              for o in cx.execute(ordonnances_q)), key=lambda e: e.numero)
         return DossierTransmis(
             id=ligne.id, proprietaire=ligne.proprietaire, session=ligne.session, version=ligne.version,
             statut=ligne.statut, numero_affaire=ligne.numero_affaire,
             corrections={**copy.deepcopy(CORRECTIONS_VIDES), **json.loads(ligne.corrections)},
             depot=json.loads(ligne.depot) if ligne.depot else None,
             approbation=json.loads(ligne.approbation) if ligne.approbation else None,
-            cree_le=ligne.cree_le, modifie_le=ligne.modifie_le, envois=envois, journal=journal)
+            cree_le=ligne.cree_le, modifie_le=ligne.modifie_le, envois=envois, journal=journal,
+            ordonnances=ordonnances)
 
     def lire(self, identifiant: int) -> DossierTransmis | None:
         with self.engine.connect() as cx:
@@ -282,7 +353,7 @@ class Registre:
                 if ligne.statut == APPROUVE:
                     valeurs.update(statut=PRET_A_RELIRE, approbation=None)
                     quoi += " : approbation retirée"
-                elif ligne.statut == DEPOSE:
+                elif est_depose(ligne.statut):
                     quoi += " après le dépôt au tribunal : à examiner (le dossier déposé ne change pas de statut)"
                 cx.execute(update(_dossiers).where(_dossiers.c.id == identifiant).values(**valeurs))
                 self._journaliser(cx, identifiant, CLIENT, quoi, "envoi")
@@ -341,7 +412,7 @@ class Registre:
         is kept but stays out of date (the approval needs an up-to-date one). An approval on
         another bundle is withdrawn."""
         def changement(dossier: DossierTransmis, valeurs: dict) -> str | None:
-            if dossier.statut == DEPOSE:
+            if est_depose(dossier.statut):
                 raise ActionRefusee("Le dossier a été déposé au tribunal : il ne peut plus être régénéré.")
             precedents = ([{k: v for k, v in dossier.depot.items() if k != "precedents"}]
                           + dossier.depot.get("precedents", [])[:4]) if dossier.depot else []
@@ -359,8 +430,11 @@ class Registre:
                        erreurs_bloquantes: int = 0, numero_affaire: str | None = None) -> DossierTransmis:
         """Approve (bound to the version shown and to the bundle's sha256), withdraw the approval,
         or mark as filed with the court's case number (rules: personnel.transition)."""
-        quoi = {APPROUVE: "Dossier approuvé", PRET_A_RELIRE: "Approbation retirée"}.get(nouveau, "")
-        code = {APPROUVE: "approuve", PRET_A_RELIRE: "desapprouve", DEPOSE: "depose"}.get(nouveau, "statut")
+        quoi = {APPROUVE: "Dossier approuvé", PRET_A_RELIRE: "Approbation retirée",
+                ORDONNANCE_RECUE: "Ordonnance reçue", EXECUTION_DEMANDEE: "Exécution demandée au tribunal",
+                EXECUTEE: "Ordonnance exécutée (rendez-vous donné)", REJETEE: "Demande rejetée par le juge"}.get(nouveau, "")
+        code = {APPROUVE: "approuve", PRET_A_RELIRE: "desapprouve", DEPOSE: "depose", ORDONNANCE_RECUE: "ordonnance",
+                EXECUTION_DEMANDEE: "execution_demandee", EXECUTEE: "executee", REJETEE: "rejetee"}.get(nouveau, "statut")
         if nouveau == DEPOSE:
             quoi = f"Requête déposée au tribunal, numéro d'affaire {normaliser_numero_affaire(numero_affaire)}"
 
@@ -379,3 +453,91 @@ class Registre:
                 valeurs["numero_affaire"] = normaliser_numero_affaire(numero_affaire)
             return None
         return self._ecrire(identifiant, version_vue, qui, quoi, code, changement, contenu=False)
+
+    # --- after the filing: the ordonnance sent by the client (issue 12) -------------------------
+
+    def derniere_ordonnance(self, proprietaire: int, session: str) -> Envoi | None:
+        """The latest version of the ordonnance (client's or staff's) of the client's dossier
+        (found by owner AND référé session, as `transmettre_ordonnance`); None when there is none."""
+        with self.engine.connect() as cx:
+            o = cx.execute(select(_ordonnances).join(_dossiers, _dossiers.c.id == _ordonnances.c.dossier_id)
+                           .where(and_(_dossiers.c.proprietaire == int(proprietaire), _dossiers.c.session == str(session)))
+                           .order_by(_ordonnances.c.numero.desc()).limit(1)).first()
+        return Envoi(o.numero, json.loads(o.donnees), o.empreinte, o.recu_le, o.auteur or CLIENT) if o else None
+
+    def transmettre_ordonnance(self, proprietaire: int, session: str, donnees: dict,
+                               connue: int | None = None) -> tuple[DossierTransmis, bool]:
+        """Record the client's version of the ordonnance and its follow-up (file contents already
+        added) on the dossier that the client's référé session `session` transmitted: the dossier
+        is found by its owner AND that session, so a client reaches only a dossier of their own
+        (ActionRefusee otherwise). An identical version is not recorded twice. Nothing of staff's
+        changes (status, approval, corrections): the journal says a version arrived.
+
+        The latest version wins, but a client never silently overwrites what staff entered:
+        `connue` is the latest version the client's session knows (sent, or taken from the
+        register). When the latest version is staff's and newer than that, the client's answers
+        on the ordonnance itself (`ordonnance`) give way to staff's; the client's follow-up
+        (`suivi`: appointment, letter, proofs) is kept."""
+        donnees = dict(donnees)
+        with self.engine.begin() as cx:
+            ligne = cx.execute(select(_dossiers).where(and_(_dossiers.c.proprietaire == int(proprietaire),
+                                                            _dossiers.c.session == str(session)))
+                               .with_for_update()).first()
+            if ligne is None:
+                raise ActionRefusee("Aucun dossier transmis à l'équipe ne correspond à ce compte.")
+            dernier = cx.execute(select(_ordonnances.c.numero, _ordonnances.c.empreinte, _ordonnances.c.auteur,
+                                        _ordonnances.c.donnees)
+                                 .where(_ordonnances.c.dossier_id == ligne.id)
+                                 .order_by(_ordonnances.c.numero.desc()).limit(1)).first()
+            garde = ""
+            if dernier is not None and dernier.auteur and dernier.numero > int(connue or 0):
+                de_l_equipe = json.loads(dernier.donnees).get("ordonnance")
+                if de_l_equipe != donnees.get("ordonnance"):
+                    donnees["ordonnance"] = de_l_equipe
+                    garde = f" ; l'ordonnance saisie par l'équipe (version {dernier.numero}) est gardée"
+            nouvelle = empreinte(donnees)
+            if dernier is not None and dernier.empreinte == nouvelle:
+                return self._depuis_ligne(cx, ligne), False
+            numero = (dernier.numero if dernier else 0) + 1
+            cx.execute(insert(_ordonnances).values(dossier_id=ligne.id, numero=numero,
+                                                   donnees=json.dumps(donnees, ensure_ascii=False),
+                                                   empreinte=nouvelle, recu_le=_maintenant()))
+            cx.execute(update(_dossiers).where(_dossiers.c.id == ligne.id)
+                       .values(version=ligne.version + 1, modifie_le=_maintenant()))
+            self._journaliser(cx, ligne.id, CLIENT,
+                              f"Ordonnance et suivi transmis par le client (version {numero}){garde}",
+                              "ordonnance_client")
+        return self.lire(ligne.id), True
+
+    def saisir_ordonnance(self, identifiant: int, version_vue: int, qui: str, donnees: dict) -> DossierTransmis:
+        """A version of the ordonnance entered by a staff member `qui` (file contents already
+        added; the data already checked by the core): on a filed dossier only, with the version
+        the staff member was shown (DossierModifie otherwise), recorded with its author and
+        journaled under that author. The status stays as it is (the « Marquer : … » buttons)."""
+        maintenant = _maintenant()
+        with self.engine.begin() as cx:
+            ligne = cx.execute(select(_dossiers).where(_dossiers.c.id == int(identifiant)).with_for_update()).first()
+            if ligne is None:
+                raise ActionRefusee("Dossier introuvable.")
+            if int(version_vue) != ligne.version:
+                raise DossierModifie()
+            if not est_depose(ligne.statut):
+                raise ActionRefusee("Seul un dossier déposé au tribunal peut recevoir son ordonnance.")
+            nouvelle = empreinte(donnees)
+            dernier = cx.execute(select(_ordonnances.c.numero, _ordonnances.c.empreinte)
+                                 .where(_ordonnances.c.dossier_id == ligne.id)
+                                 .order_by(_ordonnances.c.numero.desc()).limit(1)).first()
+            if dernier is not None and dernier.empreinte == nouvelle:
+                raise ActionRefusee("Ces réponses sont déjà celles de la dernière version : rien n'a été enregistré.")
+            numero = (dernier.numero if dernier else 0) + 1
+            cx.execute(insert(_ordonnances).values(dossier_id=ligne.id, numero=numero,
+                                                   donnees=json.dumps(donnees, ensure_ascii=False),
+                                                   empreinte=nouvelle, recu_le=maintenant, auteur=str(qui)))
+            resultat = cx.execute(update(_dossiers).where(and_(_dossiers.c.id == ligne.id,
+                                                                _dossiers.c.version == ligne.version))
+                                  .values(version=ligne.version + 1, modifie_le=maintenant))
+            if resultat.rowcount != 1:
+                raise DossierModifie()
+            self._journaliser(cx, ligne.id, str(qui), f"Ordonnance saisie par l'équipe (version {numero})",
+                              "ordonnance_personnel")
+        return self.lire(identifiant)

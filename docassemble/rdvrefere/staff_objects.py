@@ -36,12 +36,14 @@ from .chantier import Chantier, ouvrir_chantier
 from .conversion import Limites
 from .dossier import (CATEGORIES_PIECE, REPONSES_DEMARCHE, DossierInvalide, NATURES_DEMARCHE, TYPES_BLOCAGE,
                       reponse_de_la_demarche, resume_de_circonstance)
-from .interview_objects import refus_televersement
+from .interview_objects import _defini, refus_televersement
 from .juridictions import JuridictionInconnue, juridiction
 from .numerotation import categorie_de_piece
-from .personnel import (APPROUVE, DEPOSE, PRET_A_RELIRE, PRIVILEGE_PERSONNEL, ActionRefusee, date_heure_longue,
-                        filtrer, lignes_du_journal, message_pour_le_client, normaliser_numero_affaire, remplacer_requete,
-                        resumer)
+from .ordonnance_serveur import bloc_ordonnance
+from .dates import date_longue
+from .personnel import (APPROUVE, APRES_DEPOT, EXECUTEE, REJETEE, PRET_A_RELIRE, PRIVILEGE_PERSONNEL, SUITES_DU_DEPOT, ActionRefusee,
+                        date_heure_longue, est_depose, filtrer, lignes_du_journal, message_pour_le_client,
+                        normaliser_numero_affaire, prochaine_echeance, remplacer_requete, resumer)
 from .problemes import erreurs
 from .registre import DossierModifie, DossierTransmis
 from .registre_serveur import ouvrir_contenu, registre, restriction_des_variables_active
@@ -56,7 +58,9 @@ __all__ = [
     "changer_statut", "libelle_actuel", "conclusions_actuelles", "CATEGORIES_AJOUT", "executer",
     "refus_televersement", "probleme_de_numero", "fichier_du_dossier", "avertissement_configuration",
     "oublier_la_demande", "regenerer_pour_la_tache", "avis_de_regeneration", "ACCEPT_TELEVERSEMENT",
-    "tableau_en_preparation",
+    "tableau_en_preparation", "texte_de_l_echeance", "SUITES_DU_DEPOT",
+    "ordonnance_de_depart", "remplir_la_saisie", "probleme_de_l_ordonnance", "saisir_ordonnance",
+    "choix_issues_equipe", "choix_motifs_rejet_equipe", "televersement_de_l_ordonnance",
 ]
 
 LIMITES = Limites()
@@ -125,8 +129,10 @@ def _charger(identifiant: object) -> DossierTransmis:
 def tableau_des_dossiers(statut: str | None, recherche: str | None) -> str:
     """The list as an HTML table, every client text escaped, each name a link to the dossier."""
     exiger_personnel()
+    transmis = registre().tous()
     resumes = [resumer(d.donnees(), session=str(d.id), statut=d.statut, journal=d.journal, modifie_le=d.modifie_le)
-               for d in registre().tous()]
+               for d in transmis]
+    echeances = {str(d.id): texte_de_l_echeance(d) for d in transmis}
     lignes = filtrer(resumes, statut=statut, recherche=recherche)
     if not lignes:
         return "<p><em>Aucun dossier ne correspond.</em></p>"
@@ -134,11 +140,23 @@ def tableau_des_dossiers(statut: str | None, recherche: str | None) -> str:
         f'<tr><td><a href="{html.escape(url_action("ouvrir_dossier", dossier=r.session))}">{html_sur(r.nom)}</a></td>'
         f"<td>{html_sur(r.departement)}</td><td>{html_sur(r.blocage)}</td>"
         f"<td>{r.tentatives} sur {r.semaines} semaine{'s' if r.semaines > 1 else ''}</td>"
-        f"<td>{html_sur(r.statut)}</td><td>{html_sur(r.derniere_modification_texte)}</td></tr>"
+        f"<td>{html_sur(r.statut)}</td><td class=\"rdv-echeance\">{html_sur(echeances.get(r.session) or '—')}</td>"
+        f"<td>{html_sur(r.derniere_modification_texte)}</td></tr>"
         for r in lignes)
     return ('<table class="table table-sm table-striped rdv-dossiers"><thead><tr><th>Requérant</th><th>Département</th>'
-            "<th>Blocage</th><th>Tentatives</th><th>Statut</th><th>Dernière modification</th></tr></thead>"
-            f"<tbody>{corps}</tbody></table>")
+            "<th>Blocage</th><th>Tentatives</th><th>Statut</th><th>Prochaine échéance</th><th>Dernière modification</th>"
+            f"</tr></thead><tbody>{corps}</tbody></table>")
+
+
+def texte_de_l_echeance(transmis: DossierTransmis, jour: dt.date | None = None) -> str:
+    """The next date of the ordonnance's follow-up, from the client's latest version (issue 12):
+    « 7 décembre 2026 : en attente du délai donné au préfet »; "" before any ordonnance."""
+    if transmis.ordonnance is None or transmis.statut in (EXECUTEE, REJETEE):
+        return ""
+    etat = prochaine_echeance(transmis.ordonnance.donnees, jour)
+    if etat is None:
+        return "ordonnance illisible : voir le dossier"
+    return (f"{date_longue(etat.prochaine_date)} : " if etat.prochaine_date else "") + etat.titre
 
 
 # --- the dossiers in preparation (issue 11 point 6, suivi.py) -----------------------------------
@@ -205,6 +223,200 @@ def _lien_fichier(identifiant: int, sha: str, nom: str, *, telecharger: bool = F
 _IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
+def _ordonnance_pour_l_equipe(transmis: DossierTransmis) -> str:
+    """The latest version of the ordonnance and its follow-up (issue 12; the client's or entered
+    by staff: the latest wins), as HTML: what the core says to do now and the dates, the
+    ordonnance's file; every client text escaped."""
+    envoi = transmis.ordonnance
+    if envoi is None:
+        return "<p><em>Le client n'a pas encore transmis d'ordonnance.</em></p>"
+    etat = prochaine_echeance(envoi.donnees)
+    o = envoi.donnees.get("ordonnance") or {}
+    origine = (f'<span class="rdv-saisie-equipe">saisie par l\'équipe ({html_sur(envoi.auteur)})</span> le'
+               if envoi.par_l_equipe else "du client, reçue le")
+    morceaux = [f"<p>Version {envoi.numero} {origine} {html_sur(date_heure_longue(envoi.recu_le))} ; "
+                f"ordonnance n° {html_sur(o.get('numero') or '?')} du {html_sur(o.get('date') or '?')}, "
+                f"notifiée le {html_sur(o.get('date_notification') or '?')}.</p>"]
+    if etat is None:
+        morceaux.append("<p><em>Ces réponses ne sont pas lisibles par le moteur.</em></p>")
+    else:
+        morceaux.append('<div class="rdv-etat-ordonnance">'
+                        + "<br>".join(html_sur(ligne) for ligne in etat.texte().splitlines()) + "</div>")
+    for f in o.get("fichiers") or []:
+        if isinstance(f, dict) and f.get("sha256"):
+            morceaux.append(f'<p><a href="{html.escape(_lien_fichier(transmis.id, f["sha256"], f.get("nom") or "ordonnance.pdf"))}"'
+                            f' target="_blank">{html_sur(f.get("nom") or "ordonnance.pdf")}</a></p>')
+    return "".join(morceaux)
+
+
+# --- the ordonnance entered by staff (issue 12 point 1: « the client or staff uploads it ») --------
+# The form's answers live on a DAObject of the staff member's session (`ordonnance_saisie`), only
+# until they are saved: the version goes to the register (`Registre.saisir_ordonnance`), with the
+# staff member as its author, never to a client's session.
+
+_CHAMPS_SAISIE = {"ordonnance.fichiers": "fichiers", "ordonnance.numero": "numero", "ordonnance.date": "date_ordonnance",
+                  "ordonnance.date_notification": "date_notification", "ordonnance.issue": "issue",
+                  "ordonnance.delai_jours": "delai_jours", "ordonnance.sans_delai": "forme_delai",
+                  "ordonnance.point_de_depart": "point_de_depart", "ordonnance.delai_rdv_jours": "delai_rdv_jours",
+                  "ordonnance.astreinte": "astreinte_euros", "ordonnance.motif_rejet": "motif_rejet"}
+_NOMS_SAISIE = {"fichiers": "L'ordonnance (fichier)", "numero": "Numéro de l'ordonnance",
+                "date_ordonnance": "Date de l'ordonnance", "date_notification": "Date de notification au client",
+                "issue": "Décision du juge", "delai_jours": "Délai du préfet", "forme_delai": "Délai du préfet",
+                "point_de_depart": "Point de départ du délai", "delai_rdv_jours": "Délai du rendez-vous",
+                "astreinte_euros": "Astreinte", "motif_rejet": "Raison du rejet"}
+
+
+def choix_issues_equipe() -> list[dict[str, str]]:
+    return [{"injonction": "Injonction : le juge ordonne au préfet de donner un rendez-vous"},
+            {"rejet": "Rejet : « La requête est rejetée »"},
+            {"non_lieu": "Non-lieu : « Il n'y a pas lieu de statuer »"}]
+
+
+def choix_motifs_rejet_equipe() -> list[dict[str, str]]:
+    from .ordonnance import MOTIFS_REJET  # noqa: PLC0415
+    textes = {"urgence": "Pas d'urgence", "tentatives": "Pas assez de tentatives, ou pas sur des semaines différentes",
+              "decision_existante": "Une décision (un refus) existe déjà", "incompetence": "Tribunal incompétent",
+              "autre": "Autre raison"}
+    return [{cle: textes.get(cle, cle)} for cle in MOTIFS_REJET]
+
+
+def _deposee(transmis: DossierTransmis) -> None:
+    if not est_depose(transmis.statut):
+        raise ActionRefusee("Seul un dossier déposé au tribunal peut recevoir son ordonnance.")
+
+
+def _cle_du_televersement(identifiant: object) -> str:
+    return f"personnel-ordonnance-{_identifiant(identifiant)}"
+
+
+def televersement_de_l_ordonnance(identifiant: object, fichiers: object) -> tuple[object, str | None]:
+    """The staff form's upload, checked fast (the engine's examiner_fichier, as every upload):
+    (the files, the French refusal or None). Accepted files are remembered for this dossier in
+    the staff member's session store, so that a refusal of another field never costs the upload
+    (a file field is never pre-filled)."""
+    from .interview_objects import _chemins, _memoire_des_televersements  # noqa: PLC0415
+    memoire, cle = _memoire_des_televersements(), _cle_du_televersement(identifiant)
+    if _chemins(fichiers):
+        refus = refus_televersement(fichiers, "l'ordonnance")
+        if refus:
+            return fichiers, refus
+        memoire.set(cle, fichiers)
+        return fichiers, None
+    return (memoire.get(cle) if memoire.defined(cle) else fichiers), None
+
+
+def oublier_le_televersement(identifiant: object) -> None:
+    from .interview_objects import _memoire_des_televersements  # noqa: PLC0415
+    memoire, cle = _memoire_des_televersements(), _cle_du_televersement(identifiant)
+    if memoire.defined(cle):
+        memoire.delete(cle)
+
+
+def ordonnance_de_depart(identifiant: object) -> dict:
+    """What the form starts from: the ordonnance of the latest version (client's or staff's), {}
+    when there is none. Refused on a dossier not filed yet."""
+    transmis = _charger(identifiant)
+    _deposee(transmis)
+    oublier_le_televersement(identifiant)
+    return dict((transmis.ordonnance.donnees.get("ordonnance") or {}) if transmis.ordonnance else {})
+
+
+def remplir_la_saisie(saisie, depart: dict) -> None:
+    """Put the latest version's values into the staff form, as the fields' current values (set in
+    code: client text is never evaluated), and keep its files for a correction without a new upload."""
+    from .interview_objects import _date_de_champ  # noqa: PLC0415
+    saisie.fichiers_gardes = [f for f in depart.get("fichiers") or [] if isinstance(f, dict) and f.get("sha256")]
+    if not depart:
+        return
+    valeurs = {"issue": depart.get("issue"), "numero": depart.get("numero"),
+               "date_ordonnance": _date_de_champ(depart.get("date")),
+               "date_notification": _date_de_champ(depart.get("date_notification"))}
+    if depart.get("issue") == "injonction":
+        valeurs["forme_delai"] = "sans_delai" if depart.get("sans_delai") else "jours"
+        valeurs["delai_jours"] = depart.get("delai_jours")
+        valeurs["point_de_depart"] = depart.get("point_de_depart") or "notification"
+        valeurs["delai_rdv_jours"] = depart.get("delai_rdv_jours")
+        astreinte = depart.get("astreinte") or {}
+        valeurs["avec_astreinte"] = bool(astreinte)
+        valeurs["astreinte_euros"] = astreinte.get("montant_euros")
+        valeurs["astreinte_debut"] = _date_de_champ(astreinte.get("debut")) if astreinte.get("debut") else None
+    if depart.get("issue") == "rejet":
+        valeurs["motif_rejet"] = depart.get("motif_rejet")
+    for cle, valeur in valeurs.items():
+        if valeur is not None:
+            setattr(saisie, cle, valeur)
+
+
+def _version_de_l_equipe(transmis: DossierTransmis, ordonnance: dict) -> dict:
+    """The whole version: the applicant as in the dossier (as the client's interview sends it),
+    the ordonnance entered by staff, the follow-up of the latest version kept (latest wins)."""
+    donnees = transmis.donnees()
+    precedente = transmis.ordonnance.donnees if transmis.ordonnance else {}
+    version = {"requerant": donnees.get("requerant") or {}, "departement": donnees.get("departement"),
+               "ordonnance": ordonnance, "suivi": precedente.get("suivi") or {}}
+    titre = (donnees.get("demande") or {}).get("titre")
+    if titre:
+        version["titre"] = titre
+    for cle in ("pieces", "signature"):
+        if precedente.get(cle):
+            version[cle] = precedente[cle]
+    return version
+
+
+def probleme_de_l_ordonnance(identifiant: object, saisie) -> tuple[str, str | None] | None:
+    """Why the core refuses the staff form (ordonnance_depuis_donnees), as (French message naming
+    the field, the form's field or None), or None when all is well. Files are checked on their
+    own (examiner_fichier, in the screen's validation)."""
+    from .dossier import DossierIllisible  # noqa: PLC0415
+    from .ordonnance import ordonnance_depuis_donnees  # noqa: PLC0415
+    from .personnel import _sans_fichiers  # noqa: PLC0415
+    transmis = _charger(identifiant)
+    _deposee(transmis)
+    version = _version_de_l_equipe(transmis, bloc_ordonnance(saisie, []))
+    try:
+        ordonnance_depuis_donnees(_sans_fichiers(version), racine="/")
+    except DossierInvalide as exc:
+        probleme = exc.problemes[0]
+        chemin = str(probleme.chemin or "")
+        champ = next((v for k, v in sorted(_CHAMPS_SAISIE.items(), key=lambda kv: -len(kv[0]))
+                      if chemin == k or chemin.startswith(k + ".")), None)
+        nom = _NOMS_SAISIE.get(champ) if champ else None
+        if nom is None and chemin and not chemin.startswith("ordonnance"):
+            nom = f"Dossier du client ({chemin})"
+        return (f"{nom} : {probleme.message}" if nom else str(probleme.message)), (
+            f"ordonnance_saisie.{champ}" if champ and champ != "fichiers" else None)
+    except DossierIllisible as exc:
+        return str(exc), None
+    return None
+
+
+def saisir_ordonnance(identifiant: object, version: object, saisie) -> None:
+    """Record the ordonnance entered by staff as a new version in the register (author: the staff
+    member), validated by the core; the uploaded files are checked (examiner_fichier) and copied
+    into the register. Without a new upload, the latest version's files are kept."""
+    exiger_personnel()
+    transmis = _charger(identifiant)
+    _deposee(transmis)
+    from .interview_objects import _chemins  # noqa: PLC0415
+    nouveaux = _defini(saisie, "fichiers")
+    if _chemins(nouveaux):
+        refus = refus_televersement(nouveaux, "l'ordonnance")
+        if refus:
+            raise ActionRefusee(refus)
+        fichiers = [{"nom": nom_de_fichier_sur(getattr(f, "filename", None)), "sha256": registre().ajouter_fichier(f.path())}
+                    for f in (nouveaux if isinstance(nouveaux, list | tuple) else list(nouveaux))]
+    else:
+        fichiers = list(_defini(saisie, "fichiers_gardes") or [])
+    if not fichiers:
+        raise ActionRefusee("L'ordonnance (fichier) : ajoutez le fichier de l'ordonnance.")
+    probleme = probleme_de_l_ordonnance(identifiant, saisie)
+    if probleme:
+        raise ActionRefusee(probleme[0])
+    from .transmission import vers_json  # noqa: PLC0415
+    donnees = vers_json(_version_de_l_equipe(transmis, bloc_ordonnance(saisie, fichiers)))
+    registre().saisir_ordonnance(transmis.id, _identifiant(version), auteur(), donnees)
+
+
 class Fiche:
     """Everything the dossier screen shows, computed once per screen (plain values and HTML)."""
 
@@ -233,6 +445,10 @@ class Fiche:
                               if nom in fichiers]
         self.construit_le = self.depot.get("construit_le")
         self.versions = [(e.numero, date_heure_longue(e.recu_le)) for e in transmis.envois]
+        # after the filing (issue 12): the statuses staff may set next, and the client's ordonnance
+        self.suites = SUITES_DU_DEPOT.get(transmis.statut, ())
+        self.ordonnance_saisissable = est_depose(transmis.statut)
+        self.html_ordonnance = _ordonnance_pour_l_equipe(transmis)
 
     @property
     def construit_le_texte(self) -> str:
@@ -375,7 +591,9 @@ def oublier_la_demande(textes_saisis) -> None:
     undefine("nouveau_libelle", "renommage_confirme", "numero_affaire_saisi", "nouvelle_piece.libelle",
              "nouvelle_piece.categorie", "nouvelle_piece.fichiers", "requete_modifiee_docx",
              "conclusions_saisies.delai_jours", "conclusions_saisies.delai_rdv_jours",
-             "conclusions_saisies.astreinte_euros", "conclusions_valides", "textes_valides")
+             "conclusions_saisies.astreinte_euros", "conclusions_valides", "textes_valides",
+             *(f"ordonnance_saisie.{nom}" for nom in _NOMS_SAISIE), "ordonnance_saisie.avec_astreinte",
+             "ordonnance_saisie.astreinte_debut", "ordonnance_saisie.fichiers_gardes", "ordonnance_saisie_valide")
     textes_saisis.clear()
     return None
 
@@ -545,7 +763,7 @@ def regenerer(identifiant: object, version: object, qui: str) -> list[str]:
     transmis = _charger(identifiant)
     if transmis.version != _identifiant(version):
         raise DossierModifie()
-    if transmis.statut == DEPOSE:
+    if est_depose(transmis.statut):
         raise ActionRefusee("Le dossier a été déposé au tribunal : il ne peut plus être régénéré.")
     chantier = ouvrir_chantier(registre(), transmis)
     empreinte_construite = transmis.empreinte_du_contenu
@@ -595,7 +813,7 @@ def remplacer_requete_par_docx(identifiant: object, version: object, docx: DAFil
     """Replace the bundle's requête by a DOCX edited in Word: the PDF is remade from it
     (LibreOffice), the manifest and the zip follow; the pièces are unchanged."""
     transmis = _charger(identifiant)
-    if transmis.statut == DEPOSE:
+    if est_depose(transmis.statut):
         raise ActionRefusee("Le dossier a été déposé au tribunal : il ne peut plus être modifié ici.")
     if not transmis.depot_a_jour:
         raise ActionRefusee("Régénérez d'abord le dossier de dépôt : la requête modifiée remplace celle de ce dossier.")
@@ -622,7 +840,7 @@ def remplacer_requete_par_docx(identifiant: object, version: object, docx: DAFil
 def changer_statut(identifiant: object, version: object, nouveau: str, numero_affaire: str | None = None) -> None:
     """Approve, withdraw the approval, or mark as filed with the court's case number (rules in
     personnel.transition; the approval binds to the version shown and the bundle's sha256)."""
-    if nouveau not in (APPROUVE, PRET_A_RELIRE, DEPOSE):
+    if nouveau not in (APPROUVE, PRET_A_RELIRE, *APRES_DEPOT):
         raise ActionRefusee("Statut inconnu.")
     transmis = _charger(identifiant)
     # blocking errors only matter to an approval (personnel.transition): the files are checked then
