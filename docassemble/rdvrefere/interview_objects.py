@@ -92,6 +92,18 @@ def relecture_par_l_equipe() -> bool:
     return bool(valeur)
 
 
+def guide_en_markdown(texte: str) -> str:
+    """A bundle's Guide_depot.txt (guide.guide_en_texte) for a screen, under its « ## Déposer… »
+    heading: the steps as ### titles, their lines as a list, every line escaped."""
+    blocs = []
+    for ligne in texte.splitlines()[1:]:  # the first line is the guide's own title
+        if ligne.lstrip().startswith("- "):
+            blocs.append(f"* {texte_sur(ligne.lstrip()[2:])}")
+        elif ligne.strip():
+            blocs += ["", f"### {texte_sur(_titre_en_minuscules(ligne))}", ""]
+    return "\n".join(blocs)
+
+
 def _titre_en_minuscules(ligne: str) -> str:
     """« 2. ENVOYER LA REQUÊTE SUR TÉLÉRECOURS » (Guide_depot.txt) → « 2. Envoyer la requête sur Télérecours »."""
     texte = ligne.strip().lower()
@@ -946,13 +958,7 @@ class DossierClient(DAObject):
                 texte = None
         if not texte:
             return self.guide_pour_ecran()
-        blocs = []
-        for ligne in texte.splitlines()[1:]:  # the first line is the guide's own title
-            if ligne.lstrip().startswith("- "):
-                blocs.append(f"* {texte_sur(ligne.lstrip()[2:])}")
-            elif ligne.strip():
-                blocs += ["", f"### {texte_sur(_titre_en_minuscules(ligne))}", ""]
-        return "\n".join(blocs)
+        return guide_en_markdown(texte)
 
     def message_de_statut(self) -> str:
         """What the client is told about the dossier's review."""

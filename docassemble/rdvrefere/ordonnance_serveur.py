@@ -30,7 +30,7 @@ from .dates import date_longue, jour_et_date
 from .dossier import DossierIllisible, DossierInvalide
 from .execution import construire_execution, problemes_execution, rendre_lettre_prefet
 from .interview_objects import (LIMITES, FichierEtranger, _chemin_de_cette_session, _chemins, _date, _defini,
-                                _heure, garder_les_fichiers_du_depot, texte_sur)
+                                _heure, garder_les_fichiers_du_depot, guide_en_markdown, texte_sur)
 from .ordonnance import ISSUES, MOTIFS_REJET, conseils_rejet, echeances, etat_a_la_date, ordonnance_depuis_donnees
 from .problemes import Probleme, erreurs
 from .requete import ModeleInvalide, PdfImpossible
@@ -349,13 +349,7 @@ class SuiteClient(DAObject):
         guide = next((f for f in self.execution if f.filename == "Guide_depot.txt"), None)
         if guide is None:
             return ""
-        blocs = []
-        for ligne in Path(guide.path()).read_text(encoding="utf-8").splitlines()[1:]:
-            if ligne.lstrip().startswith("- "):
-                blocs.append(f"* {texte_sur(ligne.lstrip()[2:])}")
-            elif ligne.strip():
-                blocs += ["", f"**{texte_sur(ligne.strip())}**", ""]
-        return "\n".join(blocs)
+        return guide_en_markdown(Path(guide.path()).read_text(encoding="utf-8"))
 
     # --- to the team (register) --------------------------------------------------------------------
 
