@@ -309,6 +309,19 @@ def _en_tete_et_parties(d, mention: str) -> None:
     _paragraphe(d, "{{ objet }}")
 
 
+def _conclusions_et_pieces(d) -> None:
+    """The end of a requête: PAR CES MOTIFS, the conclusions, place, date and signature, then
+    the list of the pièces."""
+    d.add_heading("PAR CES MOTIFS", level=1)
+    _paragraphe(d, "{{ conclusions_intro }}")
+    _boucle(d, "conclusions", "Tiret")
+    _paragraphe(d, "{{ fait_a }}", "FaitA")
+    _paragraphe(d, "{{ signataire }}", "Signature")
+
+    d.add_heading("LISTE DES PIÈCES", level=1)
+    _boucle(d, "pieces", "ListePieces", "p", "p.ligne")
+
+
 def requete() -> object:
     d = _nouveau_document("Requête en référé mesures utiles (article L. 521-3 du code de justice administrative)")
     _en_tete_et_parties(d, "RÉFÉRÉ")
@@ -348,14 +361,7 @@ def requete() -> object:
     d.add_heading("E. Sur l'absence d'obstacle à l'exécution d'une décision administrative", level=2)
     _boucle(d, "obstacle")
 
-    d.add_heading("PAR CES MOTIFS", level=1)
-    _paragraphe(d, "{{ conclusions_intro }}")
-    _boucle(d, "conclusions", "Tiret")
-    _paragraphe(d, "{{ fait_a }}", "FaitA")
-    _paragraphe(d, "{{ signataire }}", "Signature")
-
-    d.add_heading("LISTE DES PIÈCES", level=1)
-    _boucle(d, "pieces", "ListePieces", "p", "p.ligne")
+    _conclusions_et_pieces(d)
     return d
 
 
@@ -405,13 +411,7 @@ def demande_execution() -> object:
     _paragraphe(d, "{{ texte }}")
     _paragraphe(d, "{%p endfor %}")
     _paragraphe(d, "{%p endfor %}")
-    d.add_heading("PAR CES MOTIFS", level=1)
-    _paragraphe(d, "{{ conclusions_intro }}")
-    _boucle(d, "conclusions", "Tiret")
-    _paragraphe(d, "{{ fait_a }}", "FaitA")
-    _paragraphe(d, "{{ signataire }}", "Signature")
-    d.add_heading("LISTE DES PIÈCES", level=1)
-    _boucle(d, "pieces", "ListePieces", "p", "p.ligne")
+    _conclusions_et_pieces(d)
     return d
 
 
