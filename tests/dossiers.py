@@ -69,3 +69,30 @@ def donnees(racine: Path, **changements) -> dict:
     for nom in ("lrar.pdf", "contrat.pdf", "passeport.pdf", "titre.pdf"):
         pdf(racine / nom, (nom,))
     return data
+
+
+def en_references(valeur, racine: Path, registre):
+    """The dossier's file names → {nom, sha256}, each content added to the register: the data a
+    client's session transmits (transmission.py)."""
+    if isinstance(valeur, dict):
+        return {k: ([{"nom": n, "sha256": registre.ajouter_fichier(racine / n)} for n in v]
+                    if k == "fichiers" else en_references(v, racine, registre)) for k, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [en_references(v, racine, registre) for v in valeur]
+    return valeur
+
+
+def dossier_depose(registre, proprietaire: int, session: str, racine: Path, nom: str) -> int:
+    """The base dossier under the name `nom`, transmitted by its client and filed by the team as
+    the staff screens leave it (statut « déposé », a numéro d'affaire, a new version), written to
+    the register directly; its id."""
+    import json  # noqa: PLC0415
+    from sqlalchemy import text  # noqa: PLC0415
+    brutes = donnees(racine)
+    brutes["requerant"] = {**brutes["requerant"], "nom": nom}
+    references = en_references(json.loads(json.dumps(brutes, default=str)), racine, registre)
+    transmis, _ = registre.transmettre(proprietaire, session, references)
+    with registre.engine.begin() as cx:
+        cx.execute(text("UPDATE rdvrefere_dossier SET statut = 'déposé', numero_affaire = '2612345', "
+                        "version = version + 1 WHERE id = :id"), {"id": transmis.id})
+    return transmis.id

@@ -35,6 +35,8 @@ server's public interface, so it keeps working whatever docassemble changes insi
 from __future__ import annotations
 
 import atexit
+import base64
+import json
 import os
 import re
 import secrets
@@ -44,6 +46,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -117,10 +120,14 @@ class Server:
         return User(self.admin_email, self.admin_password, 1, ['admin'])
 
     # ----- URLs
+    def lien_action(self, yaml: str, action: str, **arguments) -> str:
+        """An action URL as docassemble makes them: what an attacker forges or replays."""
+        code = base64.b64encode(json.dumps({'action': action, 'arguments': arguments}).encode()).decode().replace('=', '')
+        return f'{self.url}/interview?{urlencode({"i": yaml, "action": code})}'
+
     def interview_url(self, yaml: str = 'rdvrefere.yml', new_session: bool = True, **url_args) -> str:
         """URL starting ``yaml`` ('x.yml' = this package's, or a full 'pkg:data/questions/x.yml');
         ``url_args`` become ``&key=value`` (the interview's ``url_args``)."""
-        from urllib.parse import urlencode
         name = yaml if ':' in yaml else f'{PACKAGE}:data/questions/{yaml}'
         args = {'i': name, **({'new_session': '1'} if new_session else {}), **url_args}
         return f'{self.url}/interview?{urlencode(args)}'
@@ -231,6 +238,11 @@ class Server:
                 ".joinpath('data/questions/rdvrefere.yml').is_file() else 'no')")
         except AssertionError:
             return False
+
+
+def safeid(nom: str) -> str:
+    """docassemble's field-name encoding in forms (base64 without « = »): what a forged POST uses."""
+    return base64.b64encode(nom.encode('utf-8')).decode().replace('=', '')
 
 
 def expect_question(page, text: str | re.Pattern, timeout: float = 30_000):

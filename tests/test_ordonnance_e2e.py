@@ -13,7 +13,6 @@ ordonnance interview and the staff interview, never change the team's status.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 import json
@@ -21,17 +20,16 @@ import re
 import secrets
 import zipfile
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import requests
 from playwright.sync_api import expect
-from sqlalchemy import text
 
 import accessibilite
 import dossiers as exemples
 import fichiers
 import parcours_navigateur as nav
+from server import safeid
 
 pytestmark = pytest.mark.server
 expect.set_options(timeout=30_000)
@@ -42,18 +40,6 @@ ORDONNANCE_YML = "docassemble.rdvrefere:data/questions/rdv_ordonnance.yml"
 AUJOURD_HUI = dt.date.today()
 
 
-def _en_references(valeur, racine: Path, registre):
-    """The test dossier's file names → {nom, sha256}, each content added to the register."""
-    if isinstance(valeur, dict):
-        return {k: ([{"nom": n, "sha256": registre.ajouter_fichier(racine / n)} for n in v]
-                    if k == "fichiers" else _en_references(v, racine, registre)) for k, v in valeur.items()}
-    if isinstance(valeur, list):
-        return [_en_references(v, racine, registre) for v in valeur]
-    return valeur
-
-
-def _json(valeur):
-    return json.loads(json.dumps(valeur, default=str))
 
 
 @pytest.fixture(autouse=True)
@@ -82,16 +68,10 @@ def comptes(serveur):
 def depose(registre, comptes, tmp_path_factory):
     """A référé dossier transmitted by the client and filed by the team (as the staff screens leave
     it: statut « déposé », numéro d'affaire), written to the register directly."""
-    racine = tmp_path_factory.mktemp("refere")
-    donnees = exemples.donnees(racine)
-    donnees["requerant"] = {**donnees["requerant"], "nom": NOM}
-    donnees = _en_references(_json(donnees), racine, registre)
     session = "refere-" + MARQUE
-    transmis, _ = registre.transmettre(comptes["client"].id, session, donnees)
-    with registre.engine.begin() as cx:
-        cx.execute(text("UPDATE rdvrefere_dossier SET statut = 'déposé', numero_affaire = '2612345', "
-                        "version = version + 1 WHERE id = :id"), {"id": transmis.id})
-    return {"id": transmis.id, "session": session}
+    identifiant = exemples.dossier_depose(registre, comptes["client"].id, session,
+                                          tmp_path_factory.mktemp("refere"), NOM)
+    return {"id": identifiant, "session": session}
 
 
 def _contexte(navigateur, serveur, compte):
@@ -267,13 +247,6 @@ def test_de_l_ordonnance_a_la_demande_d_execution(serveur, navigateur, registre,
         "ordonnance", "execution_demandee"]
 
 
-def _safeid(nom: str) -> str:
-    return base64.b64encode(nom.encode()).decode().replace("\n", "").replace("=", "")
-
-
-def _action(serveur, yaml: str, action: str, **arguments) -> str:
-    code = base64.b64encode(json.dumps({"action": action, "arguments": arguments}).encode()).decode().replace("=", "")
-    return f"{serveur.url}/interview?{urlencode({'i': yaml, 'action': code})}"
 
 
 def test_un_client_ne_peut_pas_changer_le_statut(serveur, navigateur, registre, comptes, depose):
@@ -291,12 +264,12 @@ def test_un_client_ne_peut_pas_changer_le_statut(serveur, navigateur, registre, 
         for variables in ({"suite.statut": "exécutée"}, {"statut": "exécutée"},
                           {"suite.refere_session": "refere-autre"},
                           {"suite.issue": "rejet", "suite.motif_rejet": "urgence", "suite.statut": "rejetée"}):
-            donnees = {"csrf_token": jeton, "json": "1", **{_safeid(k): v for k, v in variables.items()}}
+            donnees = {"csrf_token": jeton, "json": "1", **{safeid(k): v for k, v in variables.items()}}
             reponse = requests.post(cible, data=donnees, cookies=cookies, timeout=60)
             assert reponse.status_code in (200, 400), reponse.status_code
         # the staff's own action, replayed by the client on staff.yml
         for statut in ("exécutée", "rejetée", "ordonnance reçue"):
-            page.goto(_action(serveur, "docassemble.rdvrefere:data/questions/staff.yml", "faire_suivre",
+            page.goto(serveur.lien_action("docassemble.rdvrefere:data/questions/staff.yml", "faire_suivre",
                               dossier=depose["id"], version=registre.lire(depose["id"]).version, statut=statut))
             nav.question(page, "Accès réservé à l'équipe")
     finally:

@@ -8,21 +8,18 @@ client's own CSRF token, the staff action URL replayed)."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import re
 import secrets
-from urllib.parse import urlencode
 
 import pytest
 import requests
 from playwright.sync_api import expect
-from sqlalchemy import text
 
 import dossiers as exemples
 import fichiers
 import parcours_navigateur as nav
+from server import safeid
 
 pytestmark = pytest.mark.server
 expect.set_options(timeout=30_000)
@@ -33,14 +30,6 @@ STAFF_YML = "docassemble.rdvrefere:data/questions/staff.yml"
 ORDONNANCE_YML = "docassemble.rdvrefere:data/questions/rdv_ordonnance.yml"
 AUJOURD_HUI = dt.date.today()
 
-
-def _en_references(valeur, racine, registre):
-    if isinstance(valeur, dict):
-        return {k: ([{"nom": n, "sha256": registre.ajouter_fichier(racine / n)} for n in v]
-                    if k == "fichiers" else _en_references(v, racine, registre)) for k, v in valeur.items()}
-    if isinstance(valeur, list):
-        return [_en_references(v, racine, registre) for v in valeur]
-    return valeur
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +48,10 @@ def comptes(serveur):
 @pytest.fixture(scope="module")
 def depose(registre, comptes, tmp_path_factory):
     """A référé dossier transmitted by the client and filed by the team, no ordonnance yet."""
-    racine = tmp_path_factory.mktemp("refere")
-    donnees = exemples.donnees(racine)
-    donnees["requerant"] = {**donnees["requerant"], "nom": NOM}
-    donnees = _en_references(json.loads(json.dumps(donnees, default=str)), racine, registre)
     session = "refere-" + MARQUE
-    transmis, _ = registre.transmettre(comptes["client"].id, session, donnees)
-    with registre.engine.begin() as cx:
-        cx.execute(text("UPDATE rdvrefere_dossier SET statut = 'déposé', numero_affaire = '2612345', "
-                        "version = version + 1 WHERE id = :id"), {"id": transmis.id})
-    return {"id": transmis.id, "session": session}
+    identifiant = exemples.dossier_depose(registre, comptes["client"].id, session,
+                                          tmp_path_factory.mktemp("refere"), NOM)
+    return {"id": identifiant, "session": session}
 
 
 def _contexte(navigateur, serveur, compte):
@@ -83,13 +66,6 @@ def _date(jours: int) -> str:
     return (AUJOURD_HUI + dt.timedelta(days=jours)).isoformat()
 
 
-def _safeid(nom: str) -> str:
-    return base64.b64encode(nom.encode()).decode().replace("\n", "").replace("=", "")
-
-
-def _action(serveur, yaml: str, action: str, **arguments) -> str:
-    code = base64.b64encode(json.dumps({"action": action, "arguments": arguments}).encode()).decode().replace("=", "")
-    return f"{serveur.url}/interview?{urlencode({'i': yaml, 'action': code})}"
 
 
 def test_un_client_ne_peut_pas_ecrire_une_version_de_l_equipe(serveur, navigateur, registre, comptes, depose):
@@ -107,12 +83,12 @@ def test_un_client_ne_peut_pas_ecrire_une_version_de_l_equipe(serveur, navigateu
                  "ordonnance_saisie.date_notification": _date(-2), "ordonnance_saisie_valide": "True",
                  "demande": "{'type': 'ordonnance', 'version': 1}", "dossier_ouvert": str(depose["id"])}
         for yaml in (STAFF_YML, ORDONNANCE_YML):
-            donnees = {"csrf_token": jeton, "json": "1", **{_safeid(k): v for k, v in forme.items()}}
+            donnees = {"csrf_token": jeton, "json": "1", **{safeid(k): v for k, v in forme.items()}}
             reponse = requests.post(f"{serveur.url}/interview?i={yaml}", data=donnees, cookies=cookies, timeout=60)
             assert reponse.status_code in (200, 400), reponse.status_code
         # the staff's own actions, replayed by the client
         for action in ("faire_saisir_ordonnance", "ouvrir_dossier"):
-            page.goto(_action(serveur, STAFF_YML, action, dossier=depose["id"],
+            page.goto(serveur.lien_action(STAFF_YML, action, dossier=depose["id"],
                               version=registre.lire(depose["id"]).version))
             nav.question(page, "Accès réservé à l'équipe")
     finally:

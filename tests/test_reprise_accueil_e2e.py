@@ -7,8 +7,6 @@ not by its key in the address, not by a forged deletion link."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 import secrets
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -21,6 +19,7 @@ from docassemble.rdvrefere.suivi import suivi_de
 
 import accessibilite
 import parcours_navigateur as nav
+from server import safeid
 
 pytestmark = pytest.mark.server
 
@@ -114,15 +113,6 @@ def _cookies(page) -> dict:
     return {c["name"]: c["value"] for c in page.context.cookies()}
 
 
-def _safeid(texte: str) -> str:
-    """docassemble's field-name encoding in forms (base64 without « = »)."""
-    return base64.b64encode(texte.encode("utf-8")).decode().replace("=", "")
-
-
-def _lien_action(serveur, yaml: str, action: str, **arguments) -> str:
-    """An action URL as docassemble makes them: what an attacker forges."""
-    code = base64.b64encode(json.dumps({"action": action, "arguments": arguments}).encode()).decode().replace("=", "")
-    return f"{serveur.url}/interview?{urlencode({'i': yaml, 'action': code})}"
 
 
 def test_resume_from_the_home_page_after_signing_in_again(serveur, telephone):
@@ -232,15 +222,15 @@ def test_another_clients_dossier_is_never_reached(serveur, navigateur, telephone
         texte = _mes_dossiers(page_i, serveur)
         assert "Diallo" not in texte and cle_v not in page_i.content()
         # a forged « Supprimer » link with the victim's key: no confirmation screen, nothing named
-        page_i.goto(_lien_action(serveur, LISTE_YML, "supprimer", dossier=cle_v))
+        page_i.goto(serveur.lien_action(LISTE_YML, "supprimer", dossier=cle_v))
         nav.question(page_i, "Mes dossiers")
         corps = page_i.locator("body").inner_text()
         assert "n'existe pas" in corps.replace("’", "'") and "Diallo" not in corps
         # a forged POST of the confirmation's answer and of the dossier to delete (own CSRF token)
         jeton = page_i.locator("input[name=csrf_token]").first.get_attribute("value")
         reponse = requests.post(f"{serveur.url}/interview?{urlencode({'i': LISTE_YML})}",
-                                data={"csrf_token": jeton, _safeid("dossier_a_supprimer"): cle_v,
-                                      _safeid("choix_suppression"): "oui"},
+                                data={"csrf_token": jeton, safeid("dossier_a_supprimer"): cle_v,
+                                      safeid("choix_suppression"): "oui"},
                                 cookies=_cookies(page_i), timeout=60)
         assert "Diallo" not in reponse.text
 

@@ -17,7 +17,7 @@ import json
 import re
 import secrets
 import zipfile
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 import fichiers
 import parcours_navigateur as nav
+from server import safeid
 
 pytestmark = pytest.mark.server
 expect.set_options(timeout=30_000)
@@ -84,21 +85,12 @@ def _get(page, url, **kwargs):
     return requests.get(url, cookies=_cookies(page), timeout=60, **kwargs)
 
 
-def _safeid(texte: str) -> str:
-    """docassemble's field-name encoding in forms (base64 without « = » or newlines)."""
-    return base64.b64encode(texte.encode("utf-8")).decode().replace("=", "")
-
 
 def _action(lien: str) -> dict:
     """The {action, arguments} of a docassemble action URL."""
     valeur = parse_qs(urlparse(lien).query)["action"][0]
     return json.loads(base64.b64decode(valeur + "=" * (-len(valeur) % 4)))
 
-
-def _lien_action(serveur, yaml: str, action: str, **arguments) -> str:
-    """An action URL as docassemble makes them: what an attacker forges."""
-    code = base64.b64encode(json.dumps({"action": action, "arguments": arguments}).encode()).decode().replace("=", "")
-    return f"{serveur.url}/interview?{urlencode({'i': yaml, 'action': code})}"
 
 
 def _poster(page, serveur, variables: dict, session: str | None = None) -> requests.Response:
@@ -107,7 +99,7 @@ def _poster(page, serveur, variables: dict, session: str | None = None) -> reque
     page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
     page.wait_for_load_state("networkidle")
     jeton = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    donnees = {"csrf_token": jeton, "json": "1", **{_safeid(k): v for k, v in variables.items()}}
+    donnees = {"csrf_token": jeton, "json": "1", **{safeid(k): v for k, v in variables.items()}}
     cible = f"{serveur.url}/interview?i={CLIENT_YML}" + (f"&session={session}" if session else "")
     return requests.post(cible, data=donnees, cookies=_cookies(page), timeout=60)
 
@@ -355,7 +347,7 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
     nav.question(intrus, "Accès réservé à l'équipe")
     assert "Traceback" not in intrus.content()
     for lien in (zip_url, _url(serveur, partage["apercu"]),
-                 _lien_action(serveur, f"docassemble.rdvrefere:data/questions/{STAFF}", "faire_approuver",
+                 serveur.lien_action(f"docassemble.rdvrefere:data/questions/{STAFF}", "faire_approuver",
                               dossier=dossiers["second"], version=registre.lire(dossiers["second"]).version)):
         intrus.goto(lien)
         nav.question(intrus, "Accès réservé à l'équipe")
@@ -378,8 +370,8 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
     assert AFFICHE1 not in corps and NOM1 not in corps and "Traceback" not in corps
     jeton = (intrus.locator("input[name=csrf_token]").first.get_attribute("value")
              if intrus.locator("input[name=csrf_token]").count() else "")
-    for donnees in ({"_back_one": "1"}, {_safeid("client.requerant.nom"): "Pirate"},
-                    {"_varnames": "pas du base64", _safeid("client.requerant.nom"): "Pirate"}):  # malformed
+    for donnees in ({"_back_one": "1"}, {safeid("client.requerant.nom"): "Pirate"},
+                    {"_varnames": "pas du base64", safeid("client.requerant.nom"): "Pirate"}):  # malformed
         requests.post(f"{serveur.url}/interview?i={CLIENT_YML}&session={cle}", data={"csrf_token": jeton, **donnees},
                       cookies=_cookies(intrus), timeout=60)
     victime.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
@@ -409,7 +401,7 @@ def test_attacks_fail_and_change_nothing(contextes, serveur, dossiers, comptes, 
     _ouvrir(equipe, AFFICHE1)
     apercu = _action(equipe.locator("table.rdv-pieces img").first.get_attribute("src"))
     assert apercu["action"] == "voir_fichier"
-    forge = _lien_action(serveur, f"docassemble.rdvrefere:data/questions/{STAFF}", "voir_fichier",
+    forge = serveur.lien_action(f"docassemble.rdvrefere:data/questions/{STAFF}", "voir_fichier",
                          **{**apercu["arguments"], "sha": dossiers["sha_propre_au_second"], "nom": "bail.pdf"})
     reponse = _get(equipe, forge, allow_redirects=True)
     assert b"%PDF" not in reponse.content[:10]
