@@ -135,14 +135,63 @@ def _chemin(fichier: DAFile) -> str:
     Pillow's error through, in English and with the server's path (« cannot identify image file
     '/…/file.jpg' », « decompression bomb »), for a file that is no such image or a huge one. That
     file is then found again without the measure, so that the engine examines it and refuses it
-    with its own French message naming the file and the pièce (issue 10)."""
+    with its own French message naming the file and the pièce (issue 10).
+    The path found is kept by `_CHEMINS_TROUVES` for this session and user (issue 15)."""
+    cle = _cle_de_chemin(fichier)
+    chemin = _CHEMINS_TROUVES.lire(cle)
+    if chemin is not None:
+        return chemin
     try:
-        return fichier.path()
+        chemin = fichier.path()
     except Exception:  # noqa: BLE001 - whatever Pillow raises on a file the client chose
         chemin = _chemin_sans_mesure(fichier)
         if chemin is None:
             raise
-        return chemin
+    _CHEMINS_TROUVES.garder(cle, chemin)
+    return chemin
+
+
+class _CheminsTrouves:
+    """Paths docassemble gave for an upload, kept by the process (issue 15). Each `DAFile.path()`
+    costs a database query, an access check and a measure of the file (Pillow for an image, the
+    whole PDF opened by pikepdf), and a screen asks the same files' paths many times (the dossier's
+    data, the review, the copy sent to staff, on every request after the review). A file number's
+    path never changes; the key holds the number, the name asked for, the browser's session keys
+    and the user, so a path is reused only where docassemble's own access check gave it. A kept
+    path whose file is gone (a dossier deleted) is asked again."""
+
+    MAX = 8192
+
+    def __init__(self):
+        self._chemins: dict[tuple, str] = {}
+
+    def lire(self, cle: tuple | None) -> str | None:
+        chemin = self._chemins.get(cle) if cle is not None else None
+        return chemin if chemin is not None and Path(chemin).is_file() else None
+
+    def garder(self, cle: tuple | None, chemin: str) -> None:
+        if cle is None:
+            return
+        if len(self._chemins) >= self.MAX:
+            self._chemins.clear()
+        self._chemins[cle] = chemin
+
+
+_CHEMINS_TROUVES = _CheminsTrouves()
+
+
+def _cle_de_chemin(fichier: DAFile, *cles_de_session: str) -> tuple | None:
+    """(number, name asked for, session keys, user) under which docassemble gave a file's path;
+    the session keys are the browser's (docassemble's own rule) unless given. None outside a web
+    request (no browser session: nothing is kept)."""
+    try:
+        if not cles_de_session:
+            from docassemble.webapp.sessions import get_session_uids  # noqa: PLC0415 - server side
+            cles_de_session = tuple(get_session_uids())
+        nom = fichier.filename if getattr(fichier, "has_specific_filename", False) else None
+        return (int(fichier.number), nom, tuple(cles_de_session), _utilisateur())
+    except Exception:  # noqa: BLE001 - no request context (the headless harness, Celery)
+        return None
 
 
 def _chemin_sans_mesure(fichier: DAFile) -> str | None:
@@ -844,7 +893,7 @@ class DossierClient(DAObject):
             for fichier in (list(fichiers) if isinstance(fichiers, DAFileList) else [fichiers] if fichiers else []):
                 if not isinstance(fichier, DAFile) or not getattr(fichier, "ok", True):
                     continue
-                chemin = fichier.path()  # its owner was checked above, with every upload
+                chemin = _chemin(fichier)  # its owner was checked above, with every upload
                 sha = memoire.get(fichier.number) or sha256_du_fichier(chemin)
                 memoire[fichier.number] = sha
                 chemins[sha] = chemin
@@ -1235,8 +1284,13 @@ def _chemin_de_cette_session(fichier: DAFile) -> str:
         numero = int(fichier.number)
     except (AttributeError, TypeError, ValueError):
         raise FichierEtranger("Un fichier du dossier est illisible : déposez-le de nouveau.") from None
+    cle = _cle_de_chemin(fichier, "cette session seulement", session_courante())
+    if _CHEMINS_TROUVES.lire(cle) is not None:
+        return _chemin(fichier)
     info = file_number_finder(numero, uids=[session_courante()], privileged=False) or {}
     if not info.get("fullpath") and not info.get("path"):
         raise FichierEtranger(f"Le fichier « {getattr(fichier, 'filename', numero)} » n'appartient pas à ce "
                               "dossier : déposez-le de nouveau.")
-    return fichier.path()
+    chemin = _chemin(fichier)
+    _CHEMINS_TROUVES.garder(cle, chemin)
+    return chemin
