@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 import fichiers as f
+from docassemble.rdvrefere import conversion as conversion_module
 from docassemble.rdvrefere.conversion import (taille_en_mo, FichierRefuse, InfoFichier, Limites, ajuster_taille,
                                               convertir_en_pdf, examiner_fichier, tamponner)
 from docassemble.rdvrefere.tampon import HAUTEUR_BANDE
@@ -615,3 +616,66 @@ def test_une_acceptation_gardee_par_le_processus_ne_cache_pas_un_fichier_abime_e
         meme_fichier.truncate(len(contenu) // 2)
     with pytest.raises(FichierRefuse, match="capture.jpg"):
         examiner_fichier(photo, piece=PIECE)
+
+
+def test_une_acceptation_sert_sous_un_autre_nom_de_meme_extension(tmp_path, monkeypatch):
+    """Issue 15: the upload screen examines a photo under the client's name, the review's dossier
+    check under the stored file's name: the photo is decoded once. Under an extension of another
+    kind it is examined again, and refused."""
+    photo = f.jpeg_photo(tmp_path / "file.jpg", size=(1200, 900))
+    decodages = []
+    vrai_verifier = conversion_module.images.verifier
+    monkeypatch.setattr(conversion_module.images, "verifier",
+                        lambda *a, **k: decodages.append(a[0]) or vrai_verifier(*a, **k))
+    assert examiner_fichier(photo, piece=PIECE, nom="Écran du 5 octobre.JPG").genre == "jpeg"
+    assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
+    assert len(decodages) == 1
+    with pytest.raises(FichierRefuse, match="releve.pdf"):
+        examiner_fichier(photo, piece=PIECE, nom="releve.pdf")
+
+
+class _AcceptationsEnMemoire:
+    """What the server's Redis holds (conversion_serveur.AcceptationsRedis), for one test."""
+
+    def __init__(self, en_panne=False):
+        self.valeurs, self.en_panne = {}, en_panne
+
+    def lire(self, empreinte):
+        if self.en_panne:
+            raise ConnectionError("Redis injoignable")
+        return self.valeurs.get(empreinte)
+
+    def garder(self, empreinte, valeur):
+        if self.en_panne:
+            raise ConnectionError("Redis injoignable")
+        self.valeurs[empreinte] = tuple(valeur)
+
+
+def test_une_acceptation_partagee_sert_a_un_autre_processus(tmp_path, monkeypatch):
+    """Issue 15: the web worker that renders the review, or Celery, reuses the acceptance of the
+    worker that examined the upload on its screen; a refusal is never shared; a shared memory
+    out of order only means examining again."""
+    partagees = _AcceptationsEnMemoire()
+    monkeypatch.setattr(conversion_module, "_PARTAGEES", partagees)
+    photo = f.jpeg_photo(tmp_path / "file.jpg", size=(1200, 900))
+    abimee = tmp_path / "abimee.jpg"
+    abimee.write_bytes(photo.read_bytes()[:5000])
+    decodages = []
+    vrai_verifier = conversion_module.images.verifier
+    monkeypatch.setattr(conversion_module.images, "verifier",
+                        lambda *a, **k: decodages.append(a[0]) or vrai_verifier(*a, **k))
+    assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
+    with pytest.raises(FichierRefuse):
+        examiner_fichier(abimee, piece=PIECE)
+    assert len(partagees.valeurs) == 1 and str(photo) not in repr(partagees.valeurs)
+
+    conversion_module._ACCEPTES_DU_PROCESSUS.clear()            # another process
+    assert examiner_fichier(photo, piece=PIECE).pages == 1
+    assert decodages == [photo, abimee]
+    with pytest.raises(FichierRefuse):
+        examiner_fichier(abimee, piece=PIECE)
+
+    conversion_module._ACCEPTES_DU_PROCESSUS.clear()
+    monkeypatch.setattr(conversion_module, "_PARTAGEES", _AcceptationsEnMemoire(en_panne=True))
+    assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
+    assert decodages == [photo, abimee, abimee, photo]

@@ -28,11 +28,19 @@ def _conversions(serveur) -> dict:
     return json.loads(serveur.python(LIRE_REDIS).strip().splitlines()[-1])
 
 
+def _examens(serveur) -> set[str]:
+    """The acceptances the web workers and Celery share (conversion_serveur.AcceptationsRedis)."""
+    sortie = serveur.python("from docassemble.webapp.daredis import r\n"
+                            "print(' '.join(k.decode() for k in r.scan_iter('rdvrefere:examen:*')))")
+    return set(sortie.strip().splitlines()[-1].split()) if sortie.strip() else set()
+
+
 def test_une_photo_acceptee_est_convertie_par_celery(serveur, navigateur, tmp_path):
     jeton = secrets.token_hex(4)
     cliente = serveur.create_user(f"celery.{jeton}@example.org", "Motdepasse-123!")
     photo = fichiers.jpeg_photo(tmp_path / f"ecran-{jeton}.jpg", size=(4000, 3000), orientation=6)
     avant = set(_conversions(serveur))
+    examens_avant = _examens(serveur)
 
     contexte = navigateur.new_context()
     page = contexte.new_page()
@@ -55,6 +63,8 @@ def test_une_photo_acceptee_est_convertie_par_celery(serveur, navigateur, tmp_pa
     (resultat,) = nouvelles.values()
     assert resultat["etat"] == "ok" and resultat["pages"] == 1
     assert "rdvrefere.convertir_televersement" in serveur.log_tail("celery.log", 400)
+    # the web worker's fast check was shared, for the other worker's review and for Celery
+    assert _examens(serveur) - examens_avant
 
 
 def test_chaque_processus_celery_ouvre_ses_propres_connexions(serveur):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import contextvars
+import hashlib
 import io
 import os
 import tempfile
@@ -32,6 +33,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pikepdf
 from PIL import Image
@@ -195,17 +197,64 @@ _ACCEPTES_DU_PROCESSUS: "collections.OrderedDict[tuple, tuple[str, int]]" = coll
 _VERROU_ACCEPTES = threading.Lock()
 
 
+class AcceptationsPartagees(Protocol):
+    """Acceptances shared by the server's processes (the web workers and Celery): the server
+    plugs one in with `partager_les_acceptations` (conversion_serveur.py, in Redis). Keys are
+    the hex digest of the process memory's key; values (genre, pages)."""
+
+    def lire(self, empreinte: str) -> tuple[str, int] | None: ...
+
+    def garder(self, empreinte: str, valeur: tuple[str, int]) -> None: ...
+
+
+_PARTAGEES: AcceptationsPartagees | None = None
+
+
+def partager_les_acceptations(partagees: AcceptationsPartagees | None) -> None:
+    """Behind the process's own acceptances, ask `partagees` too (None: the process's only).
+    On the server a photo is examined on its screen by one web worker, and the review may be
+    rendered by the other: without a shared memory, each decoded it (issue 15)."""
+    global _PARTAGEES
+    _PARTAGEES = partagees
+
+
+def _empreinte_de_cle(cle: tuple) -> str:
+    return hashlib.sha256(repr(cle).encode("utf-8")).hexdigest()
+
+
 class _MemoireDuProcessus:
-    """The process's acceptances, with the dict methods examiner_fichier uses, thread-safe."""
+    """The process's acceptances, with the dict methods examiner_fichier uses, thread-safe;
+    behind them the shared ones, if plugged. A shared memory that fails is only a miss."""
 
     def get(self, cle: tuple) -> tuple[str, int] | None:
         with _VERROU_ACCEPTES:
             connu = _ACCEPTES_DU_PROCESSUS.get(cle)
             if connu is not None:
                 _ACCEPTES_DU_PROCESSUS.move_to_end(cle)
-            return connu
+                return connu
+        partagees = _PARTAGEES
+        if partagees is None:
+            return None
+        try:
+            connu = partagees.lire(_empreinte_de_cle(cle))
+        except Exception:  # noqa: BLE001 - Redis unreachable: the file is examined, as without it
+            return None
+        if connu is not None:
+            connu = (str(connu[0]), int(connu[1]))
+            self._garder_ici(cle, connu)
+        return connu
 
     def __setitem__(self, cle: tuple, valeur: tuple[str, int]) -> None:
+        self._garder_ici(cle, valeur)
+        partagees = _PARTAGEES
+        if partagees is not None:
+            try:
+                partagees.garder(_empreinte_de_cle(cle), valeur)
+            except Exception:  # noqa: BLE001 - kept by this process only
+                pass
+
+    @staticmethod
+    def _garder_ici(cle: tuple, valeur: tuple[str, int]) -> None:
         with _VERROU_ACCEPTES:
             _ACCEPTES_DU_PROCESSUS[cle] = valeur
             while len(_ACCEPTES_DU_PROCESSUS) > ACCEPTES_MAX:
@@ -235,7 +284,10 @@ def examiner_fichier(chemin: Path, *, piece: str = "", limites: Limites = Limite
         memoire = _MemoireDuProcessus()
     try:
         etat = chemin.stat()
-        cle = (str(chemin.resolve()), nom or chemin.name, limites.pixels_max, etat.st_dev, etat.st_ino,
+        # the name shown only words a refusal; of it, only the extension can change the outcome
+        # (the upload screen gives the client's name, the dossier check the stored file's)
+        extension = Path(nom or chemin.name).suffix.lower()
+        cle = (str(chemin.resolve()), extension, limites.pixels_max, etat.st_dev, etat.st_ino,
                etat.st_size, etat.st_mtime_ns, etat.st_ctime_ns)
     except (OSError, RuntimeError):
         return _examiner(chemin, piece, limites, nom)

@@ -22,9 +22,9 @@ import time
 
 from docassemble.webapp.tasks.app import celery_app
 
-from .conversion import essayer_la_conversion
+from .conversion import essayer_la_conversion, partager_les_acceptations
 
-__all__ = ["lancer", "resultats", "PREFIXE", "DUREE_S"]
+__all__ = ["lancer", "resultats", "AcceptationsRedis", "PREFIXE", "DUREE_S"]
 
 PREFIXE = "rdvrefere:conversion:"
 DUREE_S = 30 * 24 * 3600   # an outcome is kept a month; without one, the review converts again
@@ -56,3 +56,27 @@ def resultats(cles: list[str]) -> dict[str, dict]:
         return {}
     valeurs = _redis().mget([PREFIXE + cle for cle in cles])
     return {cle: json.loads(valeur) for cle, valeur in zip(cles, valeurs) if valeur}
+
+
+class AcceptationsRedis:
+    """The fast check's acceptances shared by the web workers and Celery (`conversion.
+    partager_les_acceptations`): a photo examined on its screen by one web worker is not decoded
+    again by the other when it renders the review, nor by Celery before converting it. Only the
+    digest of the file's identity and stamps is the key: no path, no name, no content."""
+
+    PREFIXE = "rdvrefere:examen:"
+    DUREE_S = 7 * 24 * 3600
+
+    def lire(self, empreinte: str) -> tuple[str, int] | None:
+        valeur = _redis().get(self.PREFIXE + empreinte)
+        if not valeur:
+            return None
+        genre, pages = json.loads(valeur)
+        return genre, int(pages)
+
+    def garder(self, empreinte: str, valeur: tuple[str, int]) -> None:
+        _redis().set(self.PREFIXE + empreinte, json.dumps(list(valeur)), ex=self.DUREE_S)
+
+
+# the web workers (wsgi.py imports this module) and Celery's (the `celery modules` directive)
+partager_les_acceptations(AcceptationsRedis())

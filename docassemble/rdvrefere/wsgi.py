@@ -88,6 +88,8 @@ def garde_des_sessions():
 def _docassemble():
     from docassemble.webapp.run import application as docassemble_app  # noqa: PLC0415
     docassemble_app.before_request(garde_des_sessions)
+    # the uploads' examinations shared with the other web worker and Celery, in Redis (issue 15)
+    from . import conversion_serveur  # noqa: F401, PLC0415
     return docassemble_app
 
 
