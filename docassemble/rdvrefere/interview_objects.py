@@ -267,7 +267,7 @@ def _lancer_conversion(fichiers: object) -> None:
         return
     memoire = _conversions()
     cle = _cle_de_conversion(chemins)
-    entree = memoire.get(cle) if memoire.defined(cle) else None
+    entree = memoire.get(cle)   # None when not there: an entry is never None
     if entree is None or entree.get("etat") != "examine":
         return  # already converted, being converted, or never checked here (the bundle converts it)
     try:
@@ -335,7 +335,8 @@ def garder_televersement(variable: str, fichiers: object) -> object:
     memoire = _memoire_des_televersements()
     if _chemins(fichiers):
         return fichiers
-    return memoire.get(variable) if memoire.defined(variable) else fichiers
+    gardes = memoire.get(variable)   # one query: a stored upload field is never None
+    return gardes if gardes is not None else fichiers
 
 
 def retenir_televersement(variable: str, fichiers: object) -> None:
@@ -350,10 +351,10 @@ def deja_joint(variable: str) -> str:
     `accept`, types_fichiers.FORMATS_ACCEPTES) and, when earlier files are remembered,
     « Déjà joint : capture.png. »."""
     formats = f"Formats acceptés : {FORMATS_ACCEPTES}."
-    memoire = _memoire_des_televersements()
-    if not memoire.defined(variable) or not _chemins(memoire.get(variable)):
+    gardes = _memoire_des_televersements().get(variable)   # None when nothing is remembered
+    if gardes is None or not _chemins(gardes):
         return formats
-    noms = ", ".join(_noms(memoire.get(variable)))
+    noms = ", ".join(_noms(gardes))
     return (f"{formats}\n\nDéjà joint : {texte_sur(noms)}. Laissez le champ vide pour le garder, "
             "ou choisissez d'autres fichiers.")
 
@@ -748,7 +749,8 @@ class DossierClient(DAObject):
         background outcomes read so far merged in (and kept in the session's store)."""
         memoire = _conversions()
         groupes = [(g, _cle_de_conversion(g)) for g in _groupes_de_fichiers(donnees or self.donnees())]
-        entrees = {cle: memoire.get(cle) for _, cle in groupes if memoire.defined(cle)}
+        # one query per group (a DAStore entry is never None; `defined` would be a second)
+        entrees = {cle: entree for cle, entree in ((cle, memoire.get(cle)) for _, cle in groupes) if entree is not None}
         attendus = [cle for cle, entree in entrees.items() if entree.get("etat") == "en_cours"]
         for cle, resultat in _resultats_du_serveur(attendus).items():
             entrees[cle] = {**entrees[cle], **resultat}
