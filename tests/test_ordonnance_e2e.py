@@ -152,6 +152,21 @@ def test_de_l_ordonnance_a_la_demande_d_execution(serveur, navigateur, registre,
         assert transmis.ordonnance.donnees["ordonnance"]["delai_jours"] == 15
         assert transmis.ordonnance.donnees["ordonnance"]["fichiers"][0]["nom"] == "ordonnance.pdf"
 
+        # « Modifier mes réponses »: each screen comes back filled, and goes on untouched; the
+        # optional délai du rendez-vous left empty comes back as docassemble keeps it (0), which
+        # the browser must not refuse
+        page.get_by_role("link", name=re.compile("Modifier mes réponses sur l.ordonnance")).click()
+        for titre in ("Qu'a décidé le juge ?", "Le numéro et les dates de l'ordonnance", "Le délai donné au préfet"):
+            nav.question(page, titre)
+            nav.continuer(page)
+        nav.question(page, "Y a-t-il une astreinte ?")
+        nav.continuer(page)
+        nav.question(page, re.compile("Que faire maintenant|Recevoir un rappel"))
+        if "Recevoir un rappel" in page.locator("#daMainQuestion").inner_text():
+            nav.continuer(page)
+        nav.question(page, "Que faire maintenant ?")
+        assert registre.lire(depose["id"]).ordonnance.donnees["ordonnance"]["delai_jours"] == 15
+
         # the letter to the préfet
         page.get_by_role("link", name="La lettre au préfet").click()
         nav.question(page, "La lettre au préfet")
