@@ -638,14 +638,16 @@ class _AcceptationsEnMemoire:
     """What the server's Redis holds (conversion_serveur.AcceptationsRedis), for one test."""
 
     def __init__(self, en_panne=False):
-        self.valeurs, self.en_panne = {}, en_panne
+        self.valeurs, self.en_panne, self.appels = {}, en_panne, 0
 
     def lire(self, empreinte):
+        self.appels += 1
         if self.en_panne:
             raise ConnectionError("Redis injoignable")
         return self.valeurs.get(empreinte)
 
     def garder(self, empreinte, valeur):
+        self.appels += 1
         if self.en_panne:
             raise ConnectionError("Redis injoignable")
         self.valeurs[empreinte] = tuple(valeur)
@@ -654,9 +656,11 @@ class _AcceptationsEnMemoire:
 def test_une_acceptation_partagee_sert_a_un_autre_processus(tmp_path, monkeypatch):
     """Issue 15: the web worker that renders the review, or Celery, reuses the acceptance of the
     worker that examined the upload on its screen; a refusal is never shared; a shared memory
-    out of order only means examining again."""
+    out of order only means examining again, and is left alone for a while (redis-py retries
+    for seconds at each call when Redis is down)."""
     partagees = _AcceptationsEnMemoire()
     monkeypatch.setattr(conversion_module, "_PARTAGEES", partagees)
+    monkeypatch.setattr(conversion_module, "_partagees_en_panne_jusqu_a", 0.0)
     photo = f.jpeg_photo(tmp_path / "file.jpg", size=(1200, 900))
     abimee = tmp_path / "abimee.jpg"
     abimee.write_bytes(photo.read_bytes()[:5000])
@@ -676,6 +680,11 @@ def test_une_acceptation_partagee_sert_a_un_autre_processus(tmp_path, monkeypatc
         examiner_fichier(abimee, piece=PIECE)
 
     conversion_module._ACCEPTES_DU_PROCESSUS.clear()
-    monkeypatch.setattr(conversion_module, "_PARTAGEES", _AcceptationsEnMemoire(en_panne=True))
+    en_panne = _AcceptationsEnMemoire(en_panne=True)
+    monkeypatch.setattr(conversion_module, "_PARTAGEES", en_panne)
     assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
     assert decodages == [photo, abimee, abimee, photo]
+    assert en_panne.appels == 1                                   # asked once, then left alone
+    autre = f.jpeg_photo(tmp_path / "autre.jpg", size=(800, 600))
+    assert examiner_fichier(autre, piece=PIECE).genre == "jpeg"
+    assert en_panne.appels == 1

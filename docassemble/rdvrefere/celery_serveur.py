@@ -12,7 +12,8 @@ The fix is SQLAlchemy's documented one for pools inherited over fork: in each ch
 the fork, `engine.dispose(close=False)` drops the inherited connections from the child's pool
 without closing them (they are the parent's), so the child opens its own on first use.
 docassemble's worker imports this module through the `celery modules` directive
-(scripts/server.sh).
+(scripts/server.sh). The same hook plugs in the uploads' examinations shared with the web
+workers in Redis (conversion_serveur.partager_les_examens).
 """
 
 from __future__ import annotations
@@ -47,3 +48,6 @@ def connexions_propres_au_processus(**_arguments) -> None:
         moteur.dispose(close=False)
     print(f"rdvrefere: Celery process {os.getpid()} left its parent's {heritees} database "
           "connection(s) alone and opens its own", flush=True)
+    # and shares the uploads' examinations with the web workers, in Redis (issue 15)
+    from .conversion_serveur import partager_les_examens  # noqa: PLC0415
+    partager_les_examens()

@@ -29,6 +29,7 @@ import io
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -208,14 +209,27 @@ class AcceptationsPartagees(Protocol):
 
 
 _PARTAGEES: AcceptationsPartagees | None = None
+# after a failure of the shared memory (Redis down: redis-py retries for seconds), the process
+# does without it for this long, rather than wait at every file
+PAUSE_APRES_PANNE_S = 60.0
+_partagees_en_panne_jusqu_a = 0.0
 
 
 def partager_les_acceptations(partagees: AcceptationsPartagees | None) -> None:
     """Behind the process's own acceptances, ask `partagees` too (None: the process's only).
     On the server a photo is examined on its screen by one web worker, and the review may be
     rendered by the other: without a shared memory, each decoded it (issue 15)."""
-    global _PARTAGEES
-    _PARTAGEES = partagees
+    global _PARTAGEES, _partagees_en_panne_jusqu_a
+    _PARTAGEES, _partagees_en_panne_jusqu_a = partagees, 0.0
+
+
+def _partagees_utilisables() -> AcceptationsPartagees | None:
+    return _PARTAGEES if time.monotonic() >= _partagees_en_panne_jusqu_a else None
+
+
+def _panne_des_partagees() -> None:
+    global _partagees_en_panne_jusqu_a
+    _partagees_en_panne_jusqu_a = time.monotonic() + PAUSE_APRES_PANNE_S
 
 
 def _empreinte_de_cle(cle: tuple) -> str:
@@ -232,12 +246,13 @@ class _MemoireDuProcessus:
             if connu is not None:
                 _ACCEPTES_DU_PROCESSUS.move_to_end(cle)
                 return connu
-        partagees = _PARTAGEES
+        partagees = _partagees_utilisables()
         if partagees is None:
             return None
         try:
             connu = partagees.lire(_empreinte_de_cle(cle))
         except Exception:  # noqa: BLE001 - Redis unreachable: the file is examined, as without it
+            _panne_des_partagees()
             return None
         if connu is not None:
             connu = (str(connu[0]), int(connu[1]))
@@ -246,12 +261,12 @@ class _MemoireDuProcessus:
 
     def __setitem__(self, cle: tuple, valeur: tuple[str, int]) -> None:
         self._garder_ici(cle, valeur)
-        partagees = _PARTAGEES
+        partagees = _partagees_utilisables()
         if partagees is not None:
             try:
                 partagees.garder(_empreinte_de_cle(cle), valeur)
             except Exception:  # noqa: BLE001 - kept by this process only
-                pass
+                _panne_des_partagees()
 
     @staticmethod
     def _garder_ici(cle: tuple, valeur: tuple[str, int]) -> None:

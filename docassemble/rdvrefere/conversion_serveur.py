@@ -24,7 +24,7 @@ from docassemble.webapp.tasks.app import celery_app
 
 from .conversion import essayer_la_conversion, partager_les_acceptations
 
-__all__ = ["lancer", "resultats", "AcceptationsRedis", "PREFIXE", "DUREE_S"]
+__all__ = ["lancer", "resultats", "AcceptationsRedis", "partager_les_examens", "PREFIXE", "DUREE_S"]
 
 PREFIXE = "rdvrefere:conversion:"
 DUREE_S = 30 * 24 * 3600   # an outcome is kept a month; without one, the review converts again
@@ -78,5 +78,8 @@ class AcceptationsRedis:
         _redis().set(self.PREFIXE + empreinte, json.dumps(list(valeur)), ex=self.DUREE_S)
 
 
-# the web workers (wsgi.py imports this module) and Celery's (the `celery modules` directive)
-partager_les_acceptations(AcceptationsRedis())
+def partager_les_examens() -> None:
+    """Plug the Redis acceptances into the engine: called by the server's processes only (wsgi.py
+    for the web workers, celery_serveur.py for Celery's), never on import: the headless harness
+    imports this module too, and has no Redis."""
+    partager_les_acceptations(AcceptationsRedis())

@@ -89,7 +89,8 @@ def _docassemble():
     from docassemble.webapp.run import application as docassemble_app  # noqa: PLC0415
     docassemble_app.before_request(garde_des_sessions)
     # the uploads' examinations shared with the other web worker and Celery, in Redis (issue 15)
-    from . import conversion_serveur  # noqa: F401, PLC0415
+    from .conversion_serveur import partager_les_examens  # noqa: PLC0415
+    partager_les_examens()
     return docassemble_app
 
 
