@@ -21,7 +21,6 @@ order is reported, as when they are handled one after the other.
 """
 from __future__ import annotations
 
-import collections
 import contextlib
 import contextvars
 import hashlib
@@ -41,6 +40,7 @@ from PIL import Image
 
 from . import images
 from .bureautique import ConversionEchouee, convertir_documents
+from .memoire import MemoireBornee
 from .tampon import attribut_herite, police, tamponner
 from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACCEPTES, GENRES_IMAGE, GENRES_TEXTE,
                              categorie, description, detecter, pages_declarees)
@@ -194,8 +194,7 @@ _EXAMENS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rdvrefer
 # photo's decode was a fifth of the web process's CPU under load (issue 15, py-spy). A file
 # whose content changes gets new stamps (ctime cannot be set back), so it is examined again.
 ACCEPTES_MAX = 4096
-_ACCEPTES_DU_PROCESSUS: "collections.OrderedDict[tuple, tuple[str, int]]" = collections.OrderedDict()
-_VERROU_ACCEPTES = threading.Lock()
+_ACCEPTES_DU_PROCESSUS: MemoireBornee[tuple[str, int]] = MemoireBornee(ACCEPTES_MAX)
 
 
 class AcceptationsPartagees(Protocol):
@@ -241,11 +240,9 @@ class _MemoireDuProcessus:
     behind them the shared ones, if plugged. A shared memory that fails is only a miss."""
 
     def get(self, cle: tuple) -> tuple[str, int] | None:
-        with _VERROU_ACCEPTES:
-            connu = _ACCEPTES_DU_PROCESSUS.get(cle)
-            if connu is not None:
-                _ACCEPTES_DU_PROCESSUS.move_to_end(cle)
-                return connu
+        connu = _ACCEPTES_DU_PROCESSUS.get(cle)
+        if connu is not None:
+            return connu
         partagees = _partagees_utilisables()
         if partagees is None:
             return None
@@ -256,24 +253,17 @@ class _MemoireDuProcessus:
             return None
         if connu is not None:
             connu = (str(connu[0]), int(connu[1]))
-            self._garder_ici(cle, connu)
+            _ACCEPTES_DU_PROCESSUS.garder(cle, connu)
         return connu
 
     def __setitem__(self, cle: tuple, valeur: tuple[str, int]) -> None:
-        self._garder_ici(cle, valeur)
+        _ACCEPTES_DU_PROCESSUS.garder(cle, valeur)
         partagees = _partagees_utilisables()
         if partagees is not None:
             try:
                 partagees.garder(_empreinte_de_cle(cle), valeur)
             except Exception:  # noqa: BLE001 - kept by this process only
                 _panne_des_partagees()
-
-    @staticmethod
-    def _garder_ici(cle: tuple, valeur: tuple[str, int]) -> None:
-        with _VERROU_ACCEPTES:
-            _ACCEPTES_DU_PROCESSUS[cle] = valeur
-            while len(_ACCEPTES_DU_PROCESSUS) > ACCEPTES_MAX:
-                _ACCEPTES_DU_PROCESSUS.popitem(last=False)
 
 
 @contextlib.contextmanager

@@ -28,6 +28,7 @@ from .dossier import (NATURES_DEMARCHE, REPONSES_DEMARCHE, TYPES_BLOCAGE, Dossie
 from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
 from .lecture_capture import comparer as comparer_lecture, lire_captures, resume as resume_lecture
+from .memoire import MemoireBornee
 from .numerotation import Piece, numeroter
 from .personnel import APPROUVE, EN_COURS, est_depose, message_pour_le_client
 from .problemes import Probleme, erreurs
@@ -163,18 +164,15 @@ class _CheminsTrouves:
     MAX = 8192
 
     def __init__(self):
-        self._chemins: dict[tuple, str] = {}
+        self._chemins: MemoireBornee[str] = MemoireBornee(self.MAX)
 
     def lire(self, cle: tuple | None) -> str | None:
         chemin = self._chemins.get(cle) if cle is not None else None
         return chemin if chemin is not None and Path(chemin).is_file() else None
 
     def garder(self, cle: tuple | None, chemin: str) -> None:
-        if cle is None:
-            return
-        if len(self._chemins) >= self.MAX:
-            self._chemins.clear()
-        self._chemins[cle] = chemin
+        if cle is not None:
+            self._chemins.garder(cle, chemin)
 
 
 _CHEMINS_TROUVES = _CheminsTrouves()
@@ -1287,8 +1285,9 @@ def _chemin_de_cette_session(fichier: DAFile) -> str:
     except (AttributeError, TypeError, ValueError):
         raise FichierEtranger("Un fichier du dossier est illisible : déposez-le de nouveau.") from None
     cle = _cle_de_chemin(fichier, "cette session seulement", session_courante())
-    if _CHEMINS_TROUVES.lire(cle) is not None:
-        return _chemin(fichier)
+    chemin = _CHEMINS_TROUVES.lire(cle)
+    if chemin is not None:
+        return chemin
     info = file_number_finder(numero, uids=[session_courante()], privileged=False) or {}
     if not info.get("fullpath") and not info.get("path"):
         raise FichierEtranger(f"Le fichier « {getattr(fichier, 'filename', numero)} » n'appartient pas à ce "
