@@ -618,15 +618,21 @@ def test_une_acceptation_gardee_par_le_processus_ne_cache_pas_un_fichier_abime_e
         examiner_fichier(photo, piece=PIECE)
 
 
-def test_une_acceptation_sert_sous_un_autre_nom_de_meme_extension(tmp_path, monkeypatch):
+@pytest.fixture
+def decodages(monkeypatch) -> list:
+    """The images the fast check decodes (images.verifier, still run), in order."""
+    vus = []
+    vrai_verifier = conversion_module.images.verifier
+    monkeypatch.setattr(conversion_module.images, "verifier",
+                        lambda *a, **k: vus.append(a[0]) or vrai_verifier(*a, **k))
+    return vus
+
+
+def test_une_acceptation_sert_sous_un_autre_nom_de_meme_extension(tmp_path, decodages):
     """Issue 15: the upload screen examines a photo under the client's name, the review's dossier
     check under the stored file's name: the photo is decoded once. Under an extension of another
     kind it is examined again, and refused."""
     photo = f.jpeg_photo(tmp_path / "file.jpg", size=(1200, 900))
-    decodages = []
-    vrai_verifier = conversion_module.images.verifier
-    monkeypatch.setattr(conversion_module.images, "verifier",
-                        lambda *a, **k: decodages.append(a[0]) or vrai_verifier(*a, **k))
     assert examiner_fichier(photo, piece=PIECE, nom="Écran du 5 octobre.JPG").genre == "jpeg"
     assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
     assert len(decodages) == 1
@@ -653,7 +659,7 @@ class _AcceptationsEnMemoire:
         self.valeurs[empreinte] = tuple(valeur)
 
 
-def test_une_acceptation_partagee_sert_a_un_autre_processus(tmp_path, monkeypatch):
+def test_une_acceptation_partagee_sert_a_un_autre_processus(tmp_path, monkeypatch, decodages):
     """Issue 15: the web worker that renders the review, or Celery, reuses the acceptance of the
     worker that examined the upload on its screen; a refusal is never shared; a shared memory
     out of order only means examining again, and is left alone for a while (redis-py retries
@@ -664,10 +670,6 @@ def test_une_acceptation_partagee_sert_a_un_autre_processus(tmp_path, monkeypatc
     photo = f.jpeg_photo(tmp_path / "file.jpg", size=(1200, 900))
     abimee = tmp_path / "abimee.jpg"
     abimee.write_bytes(photo.read_bytes()[:5000])
-    decodages = []
-    vrai_verifier = conversion_module.images.verifier
-    monkeypatch.setattr(conversion_module.images, "verifier",
-                        lambda *a, **k: decodages.append(a[0]) or vrai_verifier(*a, **k))
     assert examiner_fichier(photo, piece=PIECE).genre == "jpeg"
     with pytest.raises(FichierRefuse):
         examiner_fichier(abimee, piece=PIECE)
