@@ -46,6 +46,8 @@ import server as serveur_local  # noqa: E402  (tests/server.py: the same server 
 from playwright.sync_api import sync_playwright  # noqa: E402
 from server import expect_question  # noqa: E402
 
+from cpu_serveur import cpu_du_serveur  # noqa: E402
+
 TELEPHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
              "device_scale_factor": 2}
 PHOTO_12MP = (4000, 3000)
@@ -265,12 +267,14 @@ def main() -> int:
             depart = threading.Barrier(args.clients)
             fils = [threading.Thread(target=un_client, args=(serveur, entrees, mesures, n, resultats, depart))
                     for n in range(1, args.clients + 1)]
+            cpu_avant = cpu_du_serveur(serveur_local.VAR / "pids")
             debut = time.perf_counter()
             for f in fils:
                 f.start()
             for f in fils:
                 f.join()
             duree = time.perf_counter() - debut
+            cpu_apres = cpu_du_serveur(serveur_local.VAR / "pids")
     finally:
         if demarre_ici:
             serveur_local._server_sh("stop", timeout=120)
@@ -289,6 +293,8 @@ def main() -> int:
         "revue_s": chiffres([r["revue_s"] for r in finis]),
         "depot_s": chiffres([r["depot_s"] for r in finis]),
         "nice_clients": args.nice,
+        # the run's CPU by the server's processes (web includes Tesseract, Celery LibreOffice)
+        "cpu_serveur_s": {nom: round(cpu_apres[nom] - cpu_avant[nom], 1) for nom in cpu_apres if nom in cpu_avant},
         "echecs_clients": [r for r in resultats if not r["ok"]],
     }
     print(f"Load: {args.clients} clients at once, new session to download screen, 12 MP photos "
@@ -302,6 +308,11 @@ def main() -> int:
     print(f"  finished {len(finis)}/{args.clients}; 5xx {len(erreurs_5xx)}; failed requests "
           f"{len(mesures.echecs)}; {resultat['requetes_par_s']} requests/s; "
           f"{resultat['clients_par_minute']} clients/min; wall {resultat['duree_s']} s")
+    if resultat["cpu_serveur_s"]:
+        cpu = resultat["cpu_serveur_s"]
+        par_requete = (f" ({cpu['web'] / len(mesures.requetes):.3f} s per timed request)"
+                       if "web" in cpu and mesures.requetes else "")
+        print("  server CPU: " + "; ".join(f"{nom} {s} s" for nom, s in cpu.items()) + par_requete)
     par_ecran: dict[str, list[float]] = {}
     for r in mesures.requetes:
         par_ecran.setdefault(("upload from " if r["televersement"] else "from ") + (r["ecran"] or "(start)"),

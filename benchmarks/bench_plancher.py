@@ -25,24 +25,9 @@ from pathlib import Path
 
 import requests
 
+from cpu_serveur import cpu_du_serveur
+
 INTERVIEW = "docassemble.base:data/questions/examples/yesno.yml"
-
-
-def cpu_du_web(dossier_pids: Path) -> float | None:
-    """CPU seconds (user + system, with reaped children) of gunicorn's master and workers."""
-    try:
-        maitre = int((dossier_pids / "gunicorn.pid").read_text())
-    except (OSError, ValueError):
-        return None
-    pids = [maitre] + [int(p) for p in os.popen(f"pgrep -P {maitre}").read().split()]
-    total = 0
-    for pid in pids:
-        try:
-            champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(c) for c in champs[11:15])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def client(base: str, requetes: int, durees: list[float], verrou: threading.Lock, erreurs: list[str]) -> None:
@@ -66,7 +51,7 @@ def mesurer(base: str, clients: int, requetes: int, pids: Path) -> dict:
     durees: list[float] = []
     erreurs: list[str] = []
     verrou = threading.Lock()
-    cpu_avant = cpu_du_web(pids)
+    cpu_avant = cpu_du_serveur(pids).get("web")
     debut = time.perf_counter()
     fils = [threading.Thread(target=client, args=(base, requetes, durees, verrou, erreurs)) for _ in range(clients)]
     for f in fils:
@@ -74,7 +59,7 @@ def mesurer(base: str, clients: int, requetes: int, pids: Path) -> dict:
     for f in fils:
         f.join()
     mur = time.perf_counter() - debut
-    cpu_apres = cpu_du_web(pids)
+    cpu_apres = cpu_du_serveur(pids).get("web")
     durees.sort()
     return {
         "clients": clients, "n": len(durees), "erreurs": len(erreurs),
