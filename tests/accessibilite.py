@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import parcours_navigateur as nav
+
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 GRAVES = {"serious", "critical"}
 # rules checked whatever axe's impact: the issue's own list (issue 10, point 13)
@@ -39,3 +43,14 @@ def verifier(page, ecran: str = "") -> list[dict]:
     assert not graves, f"axe on « {ecran} » ({page.url}):\n" + "\n".join(
         f"  {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["cibles"]) for v in graves)
     return [v for v in trouvees if v not in graves]
+
+
+@pytest.fixture
+def axe_a_chaque_ecran():
+    """axe-core on every screen of a browser walk (parcours_navigateur.A_CHAQUE_ECRAN): no serious
+    or critical violation. A browser test module asks for it with
+    `pytest.mark.usefixtures("axe_a_chaque_ecran")` (registered by conftest.py)."""
+    axe_disponible()
+    nav.A_CHAQUE_ECRAN.append(verifier)
+    yield
+    nav.A_CHAQUE_ECRAN.remove(verifier)

@@ -22,7 +22,8 @@ import fichiers
 import parcours_navigateur as nav
 from server import expect_question
 
-pytestmark = pytest.mark.server
+# axe-core on every screen of the walks (tests/accessibilite.py)
+pytestmark = [pytest.mark.server, pytest.mark.usefixtures("axe_a_chaque_ecran")]
 
 TELEPHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
              "device_scale_factor": 2}
@@ -43,15 +44,6 @@ def telephone(navigateur, request):
         (REPO / "out" / "screenshots").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(REPO / "out" / "screenshots" / f"{request.node.name}.png"), full_page=True)
     contexte.close()
-
-
-@pytest.fixture(autouse=True)
-def axe_a_chaque_ecran():
-    """axe-core on every screen of the walk: no serious or critical violation (tests/accessibilite.py)."""
-    accessibilite.axe_disponible()
-    nav.A_CHAQUE_ECRAN.append(accessibilite.verifier)
-    yield
-    nav.A_CHAQUE_ECRAN.remove(accessibilite.verifier)
 
 
 def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, navigateur, telephone, tmp_path):

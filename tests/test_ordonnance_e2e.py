@@ -31,24 +31,14 @@ import fichiers
 import parcours_navigateur as nav
 from server import safeid
 
-pytestmark = pytest.mark.server
+# axe-core on every screen of the walks (tests/accessibilite.py)
+pytestmark = [pytest.mark.server, pytest.mark.usefixtures("axe_a_chaque_ecran")]
 expect.set_options(timeout=30_000)
 
 MARQUE = "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(6))
 NOM = f"Ordo-{MARQUE}"
 ORDONNANCE_YML = "docassemble.rdvrefere:data/questions/rdv_ordonnance.yml"
 AUJOURD_HUI = dt.date.today()
-
-
-
-
-@pytest.fixture(autouse=True)
-def axe_a_chaque_ecran():
-    """axe-core on every screen of the walks (tests/accessibilite.py)."""
-    accessibilite.axe_disponible()
-    nav.A_CHAQUE_ECRAN.append(accessibilite.verifier)
-    yield
-    nav.A_CHAQUE_ECRAN.remove(accessibilite.verifier)
 
 
 @pytest.fixture(scope="module")
@@ -260,8 +250,6 @@ def test_de_l_ordonnance_a_la_demande_d_execution(serveur, navigateur, registre,
     assert transmis.statut == "exécution demandée"
     assert [e["code"] for e in transmis.journal if e.get("code") in ("ordonnance", "execution_demandee")] == [
         "ordonnance", "execution_demandee"]
-
-
 
 
 def test_un_client_ne_peut_pas_changer_le_statut(serveur, navigateur, registre, comptes, depose):

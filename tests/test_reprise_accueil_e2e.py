@@ -17,7 +17,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from docassemble.rdvrefere.suivi import suivi_de
 
-import accessibilite
 import parcours_navigateur as nav
 from server import safeid
 
@@ -36,16 +35,13 @@ ANGLAIS = re.compile(r"\b(Resume an interview|Delete All|Delete|Title|Started|Mo
 
 
 @pytest.fixture
-def telephone(navigateur, request):
+def telephone(navigateur, request, axe_a_chaque_ecran):
     """A phone-sized page with its own cookies; axe-core runs on every screen the walk sees."""
     contexte = navigateur.new_context(**TELEPHONE)
     contexte.set_default_timeout(30_000)
-    accessibilite.axe_disponible()
-    nav.A_CHAQUE_ECRAN.append(accessibilite.verifier)
     try:
         yield contexte
     finally:
-        nav.A_CHAQUE_ECRAN.remove(accessibilite.verifier)
         rapport = getattr(request.node, "rep_call", None)
         if rapport is not None and rapport.failed:
             from server import REPO  # noqa: PLC0415
