@@ -87,9 +87,10 @@ def televerser(serveur: Server, base: str | None = None) -> dict:
 CONTROLE = r'''
 import json, sys
 from werkzeug.test import Client
+from docassemble.base import interview_cache
 from docassemble.rdvrefere import wsgi
 paths = json.loads(sys.argv[1])
-out = {}
+out = {'read at start': sorted(interview_cache.cache), 'to preload': list(wsgi.ENTRETIENS_PRECHARGES)}
 for path in paths:
     bare = Client(wsgi.application.app).get(path)
     guarded = Client(wsgi.application).get(path)
@@ -109,10 +110,12 @@ class Controle:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def resultat(self, timeout: float = 300) -> dict:
-        stdout, stderr = self.process.communicate(timeout=timeout)
-        found = re.search(r'^RESULT (.*)$', stdout, re.M)
-        assert self.process.returncode == 0 and found, f'control process failed:\n{stderr[-3000:]}'
-        return json.loads(found.group(1))
+        if not hasattr(self, '_resultat'):
+            stdout, stderr = self.process.communicate(timeout=timeout)
+            found = re.search(r'^RESULT (.*)$', stdout, re.M)
+            assert self.process.returncode == 0 and found, f'control process failed:\n{stderr[-3000:]}'
+            self._resultat = json.loads(found.group(1))
+        return self._resultat
 
     def arreter(self):
         if self.process.poll() is None:
@@ -221,6 +224,15 @@ def test_second_web_server_shares_accounts_sessions_and_files(serveur):
 
 
 # --------------------------------------------------------------------------- (b) the control, last
+def test_a_web_worker_reads_the_interviews_before_any_request(fichier_stocke):
+    """Importing the WSGI application, as each gunicorn worker does when it starts, leaves the
+    package's interviews in docassemble's cache: no client's request reads them (issue 15)."""
+    _, controle = fichier_stocke
+    result = controle.resultat()
+    assert 'docassemble.rdvrefere:data/questions/rdvrefere.yml' in result['to preload']
+    assert set(result['to preload']) <= set(result['read at start'])
+
+
 def test_without_the_guard_docassemble_serves_the_file_to_anyone(fichier_stocke):
     """Proof that the 404 comes from the guard: docassemble's own application hands the same
     addresses' file to a client with no account and no cookie."""

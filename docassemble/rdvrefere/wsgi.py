@@ -85,9 +85,34 @@ def garde_des_sessions():
     return redirect(url_for("interview.index", i=INTERVIEW_CLIENT, new_session=1, acces_refuse=1))
 
 
+# The interviews people open, read when a web worker starts. docassemble reads an interview at
+# its first request in each process, and its cache has no lock: each thread of a fresh worker
+# read the client interview again at once, several seconds of CPU under load (issue 15).
+ENTRETIENS_PRECHARGES = tuple(f"docassemble.rdvrefere:data/questions/{nom}" for nom in (
+    "rdvrefere.yml", "staff.yml", "rdv_ordonnance.yml", "rdv_rappels.yml", "rdv_mes_dossiers.yml"))
+
+
+def precharger_les_entretiens() -> list[str]:
+    """Read the package's interviews into docassemble's cache of this process; returns those
+    that could not be read (logged: the first request will then report the error as before)."""
+    from docassemble.base.interview_cache import get_interview  # noqa: PLC0415
+    from docassemble.base.logger import logmessage  # noqa: PLC0415
+    from docassemble.base.thread_context import empty_globals, global_context  # noqa: PLC0415
+    illisibles = []
+    with global_context(empty_globals()):
+        for chemin in ENTRETIENS_PRECHARGES:
+            try:
+                get_interview(chemin)
+            except Exception as erreur:  # noqa: BLE001 (a broken interview must not stop the worker)
+                illisibles.append(chemin)
+                logmessage(f"rdvrefere: {chemin} not preloaded: {type(erreur).__name__}: {erreur}")
+    return illisibles
+
+
 def _docassemble():
     from docassemble.webapp.run import application as docassemble_app  # noqa: PLC0415
     docassemble_app.before_request(garde_des_sessions)
+    precharger_les_entretiens()
     # the uploads' examinations shared with the other web worker and Celery, in Redis (issue 15)
     from .conversion_serveur import partager_les_examens  # noqa: PLC0415
     partager_les_examens()
