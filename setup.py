@@ -35,7 +35,7 @@ setup(
         "docassemble.rdvrefere.data.questions": ["*.yml"],
         "docassemble.rdvrefere.data.templates": ["*.docx"],
         "docassemble.rdvrefere.data.static": ["*.css", "*.js"],
-        "docassemble.rdvrefere.data.sources": ["*.yml"],
+        "docassemble.rdvrefere.data.sources": ["*.yml", "*.xlf"],
     },
     install_requires=[
         "pydantic>=2.5",

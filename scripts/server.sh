@@ -201,6 +201,10 @@ locale: en_US.utf8
 words:
   - docassemble.base:data/sources/fr-words.yml
   - docassemble.rdvrefere:data/sources/fr-words.yml
+  # the client interview in English and Arabic (issue 13): docassemble's phrases and the
+  # package's own, the same files the interview's translations: block reads
+  - docassemble.rdvrefere:data/sources/rdvrefere-en.xlf
+  - docassemble.rdvrefere:data/sources/rdvrefere-ar.xlf
 timezone: Europe/Paris
 country: FR
 server administrator email: admin@example.com

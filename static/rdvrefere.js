@@ -157,7 +157,21 @@
     }
   }
 
+  /* Right-to-left languages (issue 13): docassemble sets <html lang> to the interview's language,
+     on the first page and on each screen it loads, but never `dir`. Arabic is laid out right to
+     left: the page's direction follows its language, so Bootstrap's flex rows, the text and the
+     form controls are mirrored by the browser. */
+  var LANGUES_DE_DROITE_A_GAUCHE = ["ar", "fa", "he", "ur"];
+
+  function orienterLaPage() {
+    var racine = document.documentElement;
+    var langue = String(racine.getAttribute("lang") || "").toLowerCase().split("-")[0];
+    var sens = LANGUES_DE_DROITE_A_GAUCHE.indexOf(langue) >= 0 ? "rtl" : "ltr";
+    if (racine.getAttribute("dir") !== sens) { racine.setAttribute("dir", sens); }
+  }
+
   function chaqueEcran() {
+    orienterLaPage();
     surRefusDuFormulaire();
     corrigerLesGroupes();
     etiqueterLesTableaux();

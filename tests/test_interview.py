@@ -71,6 +71,8 @@ class Parcours:
         }
         self.plan.update(changements)
         self.vus: list[str] = []
+        # called with the session on each screen before it is answered (test_langues.py reads them)
+        self.a_chaque_ecran = None
 
     def _liste(self, s, nom: str, index: int) -> None:
         """Answer item `index` of list `nom` (client.tentatives[0].date…)."""
@@ -108,6 +110,8 @@ class Parcours:
                 return s
             cherche = s.sought or ""
             self.vus.append(s.question_text)
+            if self.a_chaque_ecran:
+                self.a_chaque_ecran(s)
             if ".there_are_any" in cherche or ".there_is_another" in cherche:
                 nom = cherche.split(".")[1]
                 deja = s.eval(f"len(client.{nom}.elements)")

@@ -28,7 +28,9 @@ from .dossier import (NATURES_DEMARCHE, REPONSES_DEMARCHE, TYPES_BLOCAGE, Dossie
 from .guide import etapes_du_depot
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction, toutes_les_juridictions
 from .lecture_capture import comparer as comparer_lecture, lire_captures, resume as resume_lecture
+from .langues_serveur import tr
 from .memoire import MemoireBornee
+from .mots import Texte
 from .numerotation import Piece, numeroter
 from .personnel import APPROUVE, EN_COURS, est_depose, message_pour_le_client
 from .problemes import Probleme, erreurs
@@ -348,13 +350,13 @@ def deja_joint(variable: str) -> str:
     """The lines of an upload screen: the formats the field accepts (the same list as its
     `accept`, types_fichiers.FORMATS_ACCEPTES) and, when earlier files are remembered,
     « Déjà joint : capture.png. »."""
-    formats = f"Formats acceptés : {FORMATS_ACCEPTES}."
+    formats = tr(Texte("Formats acceptés : {formats}.", formats=FORMATS_ACCEPTES))
     gardes = _memoire_des_televersements().get(variable)   # None when nothing is remembered
     if gardes is None or not _chemins(gardes):
         return formats
-    noms = ", ".join(_noms(gardes))
-    return (f"{formats}\n\nDéjà joint : {texte_sur(noms)}. Laissez le champ vide pour le garder, "
-            "ou choisissez d'autres fichiers.")
+    noms = texte_sur(", ".join(_noms(gardes)))
+    return formats + "\n\n" + tr(Texte("Déjà joint : {noms}. Laissez le champ vide pour le garder, "
+                                       "ou choisissez d'autres fichiers.", noms=noms))
 
 
 def resume_televersement(fichiers: object) -> str:
@@ -561,33 +563,34 @@ _CHAMPS_DE_LA_NATURE = {
     "autre": (),
 }
 _NATURES_CLIENT = {
-    "emploi": "Un travail ou une promesse d'embauche que je risque de perdre",
-    "droits_sociaux": "Des aides (CAF, allocations, sécurité sociale) qui s'arrêtent",
-    "sante": "Ma santé, ou celle d'un proche",
-    "scolarite": "L'école de mes enfants",
-    "famille": "Ma famille en France (conjoint, enfants)",
-    "etudes": "Mes études ou un examen",
-    "limite_date": "Une limite d'âge ou une date limite",
-    "fin_document": "Un visa, un récépissé ou une attestation qui se termine",
-    "enfant_francais": "J'ai un enfant français",
-    "mariage_pacs": "Je me suis marié(e) ou pacsé(e)",
-    "residence": "Je vis en France depuis longtemps",
-    "autre": "Autre chose",
+    "emploi": Texte("Un travail ou une promesse d'embauche que je risque de perdre"),
+    "droits_sociaux": Texte("Des aides (CAF, allocations, sécurité sociale) qui s'arrêtent"),
+    "sante": Texte("Ma santé, ou celle d'un proche"),
+    "scolarite": Texte("L'école de mes enfants"),
+    "famille": Texte("Ma famille en France (conjoint, enfants)"),
+    "etudes": Texte("Mes études ou un examen"),
+    "limite_date": Texte("Une limite d'âge ou une date limite"),
+    "fin_document": Texte("Un visa, un récépissé ou une attestation qui se termine"),
+    "enfant_francais": Texte("J'ai un enfant français"),
+    "mariage_pacs": Texte("Je me suis marié(e) ou pacsé(e)"),
+    "residence": Texte("Je vis en France depuis longtemps"),
+    "autre": Texte("Autre chose"),
 }
+_CE_QUI_EST_URGENT = Texte("Ce qui est urgent")
 # The nature of a cost (CJA L. 761-1) → the interview's amount field.
 _FRAIS = {"copies": "frais_copies", "affranchissement": "frais_affranchissement",
           "deplacement": "frais_deplacement", "autre": "frais_autre"}
 
 
 def choix_natures_urgence() -> list[dict[str, str]]:
-    """The structured urgency choices, in plain French."""
-    return [{cle: texte} for cle, texte in _NATURES_CLIENT.items()]
+    """The structured urgency choices, in plain words, in the page's language."""
+    return [{cle: tr(texte)} for cle, texte in _NATURES_CLIENT.items()]
 
 
 def titre_circonstance(circonstance: DAObject) -> str:
     """The title of a circonstance's screen (plain text, no client text)."""
     nature = _defini(circonstance, "nature")
-    return _NATURES_CLIENT.get(nature, "Ce qui est urgent") if isinstance(nature, str) else "Ce qui est urgent"
+    return tr(_NATURES_CLIENT.get(nature, _CE_QUI_EST_URGENT) if isinstance(nature, str) else _CE_QUI_EST_URGENT)
 
 
 def resume_circonstance(circonstance: DAObject) -> str:

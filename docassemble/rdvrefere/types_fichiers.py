@@ -10,6 +10,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .mots import Texte
+
 __all__ = [
     "GENRES_ACCEPTES", "GENRES_IMAGE", "GENRES_TEXTE", "EXTENSIONS", "EXTENSION_USUELLE", "CONSEILS", "Detection",
     "TYPES_MIME", "ACCEPT_TELEVERSEMENT", "FORMATS_ACCEPTES",
@@ -48,8 +50,8 @@ ACCEPT_TELEVERSEMENT = ",".join(
     + [mime for genre in sorted(GENRES_ACCEPTES) for mime in TYPES_MIME[genre]])
 
 # The same list, for the client, beside the upload fields.
-FORMATS_ACCEPTES = ("PDF, photo ou capture d'écran (JPEG, HEIC, PNG, WebP, GIF, TIFF), "
-                    "document Word (.docx, .doc), OpenDocument (.odt) ou RTF")
+FORMATS_ACCEPTES = Texte("PDF, photo ou capture d'écran (JPEG, HEIC, PNG, WebP, GIF, TIFF), "
+                         "document Word (.docx, .doc), OpenDocument (.odt) ou RTF")
 
 # The extension to suggest when a file's name does not match its content.
 EXTENSION_USUELLE = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "webp": ".webp", "gif": ".gif",

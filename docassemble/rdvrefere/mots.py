@@ -1,0 +1,82 @@
+"""The French sentences the package makes in Python for the client's screens, made translatable
+(issue 13).
+
+A sentence with values is a `Texte`: a `str` holding the French sentence, as before, for the
+command line, the staff and the documents; it also keeps its template (``gabarit``) and its
+values, so that the interview can show it in the client's language: `traduire` translates the
+template with docassemble's ``word()`` and puts the values back in. ``scripts/phrases.py`` finds
+every ``Texte("…")`` and ``word("…")`` written in the package's code and adds their templates to
+each language's translation file; `PHRASES` lists the few it cannot find that way.
+
+Plain Python: no docassemble import (the interview passes ``word``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Callable
+
+__all__ = ["Texte", "traduire", "PHRASES"]
+
+PHRASES: tuple[str, ...] = (
+    # docassemble's tables: the column of buttons is named when the interview is read (parse.py's
+    # word("Actions")); the client tables name it with `edit header: Actions`, a block text
+    "Actions",
+)
+
+
+class Texte(str):
+    """A French sentence made from a template (``str.format`` fields, ``{nom}``) and values.
+    A value may itself be a `Texte` (translated too), a date (written by the page's language)
+    or anything else (shown as it is: a file name, what the client typed, a number)."""
+
+    gabarit: str
+    valeurs: dict[str, object]
+
+    def __new__(cls, gabarit: str, **valeurs: object) -> Texte:
+        texte = super().__new__(cls, gabarit.format(**{k: _en_francais(v) for k, v in valeurs.items()}))
+        texte.gabarit = gabarit
+        texte.valeurs = valeurs
+        return texte
+
+    def __reduce__(self):   # pickled in docassemble's sessions: keep the template and values
+        return (_refaire, (self.gabarit, self.valeurs))
+
+
+def _refaire(gabarit: str, valeurs: dict[str, object]) -> Texte:
+    return Texte(gabarit, **valeurs)
+
+
+def _en_francais(valeur: object) -> str:
+    if isinstance(valeur, dt.date):
+        from .dates import date_longue   # noqa: PLC0415 (dates imports nothing of ours)
+        return date_longue(valeur)
+    return str(valeur)
+
+
+def _champs(gabarit: str) -> set[str]:
+    return {nom for _, nom, _, _ in string.Formatter().parse(gabarit) if nom}
+
+
+def traduire(texte: object, mot: Callable[[str], str],
+             date: Callable[[dt.date], str] | None = None) -> str:
+    """`texte` in the page's language: its template through `mot` (docassemble's word(): the
+    translation, or the French when there is none), its values put back, dates through `date`.
+    A translation that names other fields than the French is not used (the French is shown)."""
+    if not isinstance(texte, str):
+        return str(texte)
+    if not isinstance(texte, Texte):
+        return mot(texte)
+    traduit = mot(texte.gabarit)
+    if _champs(traduit) != _champs(texte.gabarit):
+        return str(texte)
+    valeurs = {}
+    for nom, valeur in texte.valeurs.items():
+        if isinstance(valeur, Texte):
+            valeurs[nom] = traduire(valeur, mot, date)
+        elif isinstance(valeur, dt.date) and date is not None:
+            valeurs[nom] = date(valeur)
+        else:
+            valeurs[nom] = _en_francais(valeur)
+    return traduit.format(**valeurs)

@@ -1,0 +1,119 @@
+"""Write or update the client interview's translation file for a language (issue 13):
+
+    .venv/bin/python scripts/phrases.py ar          # sources/rdvrefere-ar.xlf
+    .venv/bin/python scripts/phrases.py es --check  # how many phrases are left to translate
+
+The phrases are read the way docassemble reads them: the client interview parsed by
+docassemble.base in translation mode (every text of every block, Mako included), the French
+sentences the package makes in Python (each Texte("…") and word("…"), see docassemble/rdvrefere/mots.py), and docassemble's
+own phrases that its interview pages use (its word("…") calls, and the keys of the package's
+sources/fr-words.yml). Translations already in the file are kept; phrases no longer used are
+dropped; new ones are added with an empty target (docassemble then shows the French, or
+docassemble's English). Runs in the test harness's environment (tests/daharness.py: no server).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import sys
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RACINE / "tests"))
+
+import daharness  # noqa: E402,F401  (sets docassemble's environment up before it is imported)
+import yaml  # noqa: E402
+from docassemble.base.interview_source import interview_source_from_string  # noqa: E402
+from docassemble.base.parse import Interview  # noqa: E402
+from docassemble.base.thread_context import empty_globals, global_context  # noqa: E402
+
+from docassemble.rdvrefere import mots  # noqa: E402
+from docassemble.rdvrefere.langues import fichier_de_traduction  # noqa: E402
+from docassemble.rdvrefere.traductions import FichierDeTraduction, Phrase, ecrire, lire  # noqa: E402
+
+ENTRETIEN = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
+# docassemble's modules that build an interview page's words (buttons, menu, form checks)
+MODULES_DES_PAGES = ("base/standardformatter.py", "base/parse.py", "base/util.py", "webapp/utils/helpers.py")
+MOT = re.compile(r'''word\((["'])((?:(?!\1)[^\\\n])+)\1\)''')
+
+
+def phrases_de_l_entretien() -> list[Phrase]:
+    """Each text of the interview's blocks, once, in the order docassemble reads them."""
+    with global_context(empty_globals()):
+        source = interview_source_from_string(ENTRETIEN)
+        source.update()
+        source.translating = True
+        entretien = Interview(source=source)
+    vues: dict[str, Phrase] = {}
+    for bloc in entretien.all_questions:
+        for texte in getattr(bloc, "translations", []):
+            if texte not in vues:
+                fichier = bloc.from_source.path.split("/")[-1]
+                vues[texte] = Phrase(texte, note=f"{fichier} · {getattr(bloc, 'id', '') or ''}".strip(" ·"))
+    return list(vues.values())
+
+
+def phrases_du_code() -> list[Phrase]:
+    """The package's sentences made in Python: each Texte("…") and word("…") with a written
+    template, in its modules and in the interviews' code, then mots.PHRASES."""
+    trouvees: dict[str, str] = {}
+    for module in sorted((RACINE / "docassemble" / "rdvrefere").glob("*.py")):
+        for noeud in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if (isinstance(noeud, ast.Call) and noeud.args and isinstance(noeud.args[0], ast.Constant)
+                    and isinstance(noeud.args[0].value, str)
+                    and getattr(noeud.func, "id", getattr(noeud.func, "attr", None)) in ("Texte", "word")):
+                trouvees.setdefault(noeud.args[0].value, f"{module.name}:{noeud.lineno}")
+    for entretien in sorted((RACINE / "interviews").glob("*.yml")):
+        for m in MOT.finditer(entretien.read_text(encoding="utf-8")):
+            trouvees.setdefault(m.group(2), entretien.name)
+    for phrase in mots.PHRASES:
+        trouvees.setdefault(phrase, "mots.py")
+    return [Phrase(source, note=f"Python · {ou}") for source, ou in trouvees.items()]
+
+
+def phrases_de_docassemble() -> list[Phrase]:
+    """docassemble's English phrases an interview page can show."""
+    import docassemble  # noqa: PLC0415
+    base = Path(docassemble.__path__[0])
+    trouvees: dict[str, None] = {}
+    for module in MODULES_DES_PAGES:
+        for m in MOT.finditer((base / module).read_text(encoding="utf-8")):
+            trouvees.setdefault(m.group(2))
+    mots_fr = yaml.safe_load((RACINE / "sources" / "fr-words.yml").read_text(encoding="utf-8"))["fr"]
+    for cle in mots_fr:
+        trouvees.setdefault(cle)
+    return [Phrase(p, note="docassemble") for p in sorted(trouvees)]
+
+
+def mettre_a_jour(langue: str, ancien: FichierDeTraduction | None) -> FichierDeTraduction:
+    fr = ancien.cibles("fr") if ancien else {}
+    en = ancien.cibles("en") if ancien else {}
+    francais = phrases_de_l_entretien() + phrases_du_code()
+    uniques: dict[str, Phrase] = {}
+    for p in francais:
+        # a text made only of Mako expressions has nothing to translate: its target is itself
+        rien_a_traduire = not re.sub(r"\$\{.*?\}", "", p.source, flags=re.S).strip()
+        uniques.setdefault(p.source, Phrase(p.source, p.source if rien_a_traduire else fr.get(p.source, ""), p.note))
+    return FichierDeTraduction(langue, list(uniques.values()),
+                               [Phrase(p.source, en.get(p.source, ""), p.note) for p in phrases_de_docassemble()])
+
+
+def main() -> int:
+    arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    arguments.add_argument("langue", help="docassemble's language code: en, ar, es…")
+    arguments.add_argument("--check", action="store_true", help="count what is left to translate, write nothing")
+    options = arguments.parse_args()
+    chemin = RACINE / "sources" / fichier_de_traduction(options.langue)
+    nouveau = mettre_a_jour(options.langue, lire(chemin) if chemin.exists() else None)
+    manque_fr = [p for p in nouveau.francais if not p.cible]
+    manque_en = [p for p in nouveau.docassemble if not p.cible]
+    print(f"{chemin.relative_to(RACINE)}: {len(nouveau.francais)} phrases of the interview "
+          f"({len(manque_fr)} to translate), {len(nouveau.docassemble)} of docassemble ({len(manque_en)} to translate)")
+    if not options.check:
+        ecrire(chemin, nouveau)
+    return 1 if options.check and manque_fr else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

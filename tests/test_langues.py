@@ -1,0 +1,201 @@
+"""Issue 13: the client interview in French, English and Arabic; the documents stay French.
+
+Headless (tests/daharness.py): the whole path of test_interview.py walked in each language, each
+screen's texts read as docassemble gives them to the page (title, text, labels, help, choices,
+buttons, menu); a phrase left in the wrong language fails the test. Then the documents built from
+the Arabic session are the French session's, word for word. The Arabic page in a browser, on a
+phone, is in test_telephone_e2e.py."""
+
+from __future__ import annotations
+
+import functools
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import daharness as da
+from test_interview import CLIENTE, Parcours
+from docassemble.rdvrefere.juridictions import COLLECTIVITES_NON_COUVERTES, toutes_les_juridictions
+from docassemble.rdvrefere.langues import LANGUES, fichier_de_traduction, langue_valide
+from docassemble.rdvrefere.traductions import lire
+
+SOURCES = Path(__file__).resolve().parent.parent / "sources"
+REVUE = "Vérifiez votre dossier"
+
+# Words a screen may show in French in any language: names of places, portals and services, and
+# what the client must see as the court or the portal will (said so on the screen, in « »).
+NOMS_PROPRES = {"Télérecours", "citoyens", "ANEF", "AGDREF", "PDF", "JPEG", "PNG", "HEIC", "GIF", "TIFF", "WebP",
+                "RTF", "OpenDocument", "Word", "DOCX", "doc", "docx", "odt", "Mo", "Ko", "CAF", "PACS",
+                "Seine-Saint-Denis", "Montreuil", "Bobigny", "CE", "CJA", "CESEDA", "LRAR", "OQTF", "Cerfa",
+                "Conseil", "État", "Paris", "France", "Mayotte", "Guyane", "Réunion"}
+# the most frequent French words that are not English words too (« a », « on », « me » are)
+FRANCAIS = {"le", "la", "les", "des", "du", "vous", "votre", "vos", "pour", "dans", "une", "est", "avec", "sur",
+            "pas", "que", "qui", "aux", "et", "ou", "ce", "cette", "ces", "son", "sa", "ses", "nous", "il", "elle",
+            "par", "plus", "mais", "ne", "été", "être", "avez", "sont", "ont", "fait", "faire", "quand", "aussi",
+            "déjà", "peut", "doit", "très", "sans", "chaque", "leur", "même", "où", "oui", "non", "jour", "jours"}
+ANGLAIS = {"the", "and", "your", "you", "please", "click", "upload", "submit", "error", "warning", "required",
+           "loading", "download", "resume", "back", "next", "yes", "delete", "save", "screen", "interview",
+           "skip", "close", "help", "with", "this", "continue", "sign", "exit"}
+
+
+def textes_de_l_ecran(s: da.Session) -> list[str]:
+    """Every text docassemble gives the page for this screen (what the client reads)."""
+    st = s.status
+    textes = [st.question_text, st.subquestion_text, st.continue_label]
+    # the page's title is the one set_parts() set for the language (docassemble's get_title prefers
+    # it); « full text » is the harness's copy of the metadata's French title, never shown then
+    textes += [v for k, v in st.extras.items() if k.endswith(" text") and k != "full text" and isinstance(v, str)]
+    textes += [h.get(cle) for h in (st.help_text or []) for cle in ("heading", "content", "label")]
+    for groupe in (st.labels, st.hints, st.helptexts):
+        textes += list((groupe or {}).values())
+    for choix in (st.selectcompute or {}).values():
+        textes += [c.get("label") for c in choix if isinstance(c, dict)]
+    textes += [m.get("label") for m in st.extras.get("menu_items") or [] if isinstance(m, dict)]
+    # « no label »: docassemble's marker for a field shown without a label, never displayed
+    return [t for t in textes if isinstance(t, str) and t.strip() and t != "no label"]
+
+
+@functools.cache
+def toujours_en_francais(langue: str) -> tuple[str, ...]:
+    """What stays French on purpose in any language, longest first: the phrases the translation
+    file keeps as they are (a titre's name is saved as chosen and goes into the requête; a
+    choice's value), the names of the départements, and the language menu's own names."""
+    gardees = [p.source for p in lire(SOURCES / fichier_de_traduction(langue)).francais
+               if p.cible == p.source] if langue != "fr" else []
+    noms = [j.departement for j in toutes_les_juridictions()] + list(COLLECTIVITES_NON_COUVERTES.values())
+    noms += ["Langue · Language · اللغة"] + [l.nom for l in LANGUES.values()]
+    return tuple(sorted(set(gardees + noms), key=len, reverse=True))
+
+
+def _lisible(texte: str, langue: str, saisies: set[str]) -> str:
+    """What must be in the page's language: without markup, what the client typed, what stays
+    French on purpose, quoted French (« … »), web addresses, and in Arabic a French gloss in
+    brackets after its translation."""
+    texte = re.sub(r"<[^>]+>", " ", texte)
+    texte = re.sub(r"\]\([^)]*\)", "] ", texte)
+    for fixe in sorted(saisies, key=len, reverse=True) + list(toujours_en_francais(langue)):
+        texte = texte.replace(fixe, " ")
+    texte = re.sub(r"«[^»]*»", " ", texte)
+    texte = re.sub(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|org|com)\b", " ", texte)   # addresses: justice.fr
+    if langue == "ar":
+        # the French word beside its Arabic one, as a gloss: « وصل (récépissé) »
+        texte = re.sub(r"\([^()\u0600-\u06ff]*\)", " ", texte)
+    return texte
+
+
+def mots_etrangers(texte: str, langue: str, saisies: set[str]) -> list[str]:
+    """The words of `texte` that are not in `langue` (see the module's docstring)."""
+    lisible = _lisible(texte, langue, saisies)
+    mots = re.findall(r"[A-Za-zÀ-ÿŒœ'’-]+", lisible)
+    if langue == "ar":
+        latins = [m for m in mots if len(m.strip("'’-")) >= 3 and m.strip("'’-") not in NOMS_PROPRES]
+        return latins
+    if langue == "en":
+        return [m for m in mots if m.lower() in FRANCAIS and m not in NOMS_PROPRES]
+    return [m for m in mots if m.lower() in ANGLAIS]
+
+
+def _saisies(parcours: Parcours) -> set[str]:
+    """The texts the plan types (names, places, free text): shown back as typed, in any language."""
+    valeurs: set[str] = set()
+
+    def parcourir(v):
+        if isinstance(v, str) and len(v) > 2:
+            valeurs.add(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                parcourir(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                parcourir(x)
+    parcourir(parcours.plan)
+    return valeurs
+
+
+def titre_traduit(langue: str, francais: str) -> str:
+    if langue == "fr":
+        return francais
+    return lire(SOURCES / fichier_de_traduction(langue)).cibles("fr")[francais]
+
+
+def session_en(langue: str) -> da.Session:
+    """A new session in `langue`, chosen from the welcome screen's link, past that screen."""
+    s = da.start("rdvrefere.yml", user=CLIENTE)
+    if langue != "fr":
+        s.next(action="changer_de_langue", arguments={"langue": langue})
+    assert s.question_text == titre_traduit(langue, "Bienvenue"), s.screen()
+    return s
+
+
+def parcourir(langue: str, racine: Path) -> tuple[da.Session, dict[str, list[str]]]:
+    """The whole path to the review in `langue`; returns the session, the texts of each screen
+    (by the block's id, the same in every language) and what the client typed."""
+    s, parcours = session_en(langue), Parcours(racine)
+    ecrans: dict[str, list[str]] = {}
+
+    def lire_l_ecran(session):
+        ecrans.setdefault(session.question.id, []).extend(textes_de_l_ecran(session))
+    lire_l_ecran(s)
+    s.answer()
+    parcours.a_chaque_ecran = lire_l_ecran
+    parcours.jusqua(s, titre_traduit(langue, REVUE))
+    lire_l_ecran(s)
+    return s, ecrans, _saisies(parcours)
+
+
+@pytest.mark.parametrize("langue", sorted(LANGUES))
+def test_chaque_ecran_est_dans_la_langue_choisie(langue, tmp_path):
+    s, ecrans, saisies = parcourir(langue, tmp_path)
+    assert len(ecrans) >= 25, list(ecrans)
+    fautes = [f"« {titre} » : {sorted(set(m))}" for titre, textes in ecrans.items()
+              for m in [mots_etrangers("\n".join(textes), langue, saisies)] if m]
+    assert not fautes, f"{len(fautes)} screens with words not in {langue}:\n" + "\n".join(fautes)
+
+
+def test_les_documents_d_une_session_en_arabe_sont_ceux_d_une_session_en_francais(tmp_path):
+    depots = {}
+    for langue in ("fr", "ar"):
+        s, _, _ = parcourir(langue, tmp_path / langue)
+        assert s.eval("client.construire_depot()") == []
+        archive = Path(s.eval("client.fichier_du_depot('Depot_Telerecours.zip').path()"))
+        with zipfile.ZipFile(archive) as zf:
+            depots[langue] = {n: zf.read(n) for n in zf.namelist()}
+        depots[langue + " pièces"] = s.eval("[(p.numero, p.libelle, p.nom_fichier) for p in client.pieces()]")
+    assert depots["fr pièces"] == depots["ar pièces"]
+    assert sorted(depots["fr"]) == sorted(depots["ar"])
+    for nom in ("Requete.docx", "Inventaire.docx", "Guide_depot.txt"):
+        if nom in depots["fr"]:
+            assert _texte_du(nom, depots["ar"][nom]) == _texte_du(nom, depots["fr"][nom]), nom
+
+
+def _texte_du(nom: str, contenu: bytes) -> str:
+    if nom.endswith(".docx"):
+        import io  # noqa: PLC0415
+        from docx import Document  # noqa: PLC0415
+        return "\n".join(p.text for p in Document(io.BytesIO(contenu)).paragraphs)
+    return contenu.decode("utf-8")
+
+
+def test_une_langue_inconnue_ou_forgee_laisse_le_francais():
+    s = da.start("rdvrefere.yml", user=CLIENTE)
+    for code in ("xx", "ar<script>", "${ 1+1 }", "", None):
+        s.next(action="changer_de_langue", arguments={"langue": code})
+        assert s.question_text == "Bienvenue" and s.eval("langue_interface") == "fr"
+    assert langue_valide("ar") == "ar" and langue_valide(["ar"]) == "fr"
+
+
+def test_les_fichiers_de_traduction_couvrent_chaque_phrase():
+    """scripts/phrases.py --check's count, from the files as committed: nothing left to translate,
+    and every Mako expression kept as in the French."""
+    for code in LANGUES:
+        if code == "fr":
+            continue
+        fichier = lire(SOURCES / fichier_de_traduction(code))
+        assert fichier.langue == code and len(fichier.francais) > 300
+        for phrase in fichier.francais:
+            assert phrase.cible, (code, phrase.source[:80])
+            assert sorted(re.findall(r"\$\{.*?\}", phrase.source)) == sorted(re.findall(r"\$\{.*?\}", phrase.cible)), \
+                (code, phrase.source[:80])
+        assert all(p.cible for p in fichier.docassemble)
