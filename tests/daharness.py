@@ -39,9 +39,9 @@ Environment (set up at import, before docassemble is imported):
 * ``DA_CONFIG_FILE`` -> ``var/harness/config.yml`` (debug on, same language, locale and
   time zone as scripts/server.sh) unless already set.
 * Python's locale and docassemble's defaults mirror the local server (scripts/server.sh):
-  language 'en', locale en_US.utf8, time zone Europe/Paris, country FR.  So, as on any
-  server, blocks under ``default language: fr`` are only seen once the interview has
-  called ``set_language('fr')`` (in an ``initial: True`` code block).
+  language 'fr', locale en_US.utf8, time zone Europe/Paris, country FR.  Code run outside a
+  screen (``s.eval`` before any ``initial`` block set the client's language) speaks French, as
+  on the server; the client interview's blocks are language-neutral and translated (issue 13).
 * Stored files (uploads, generated documents) go to a temporary folder per process,
   removed at exit (``RDV_HARNESS_KEEP=1`` keeps it; ``FILES_DIR`` says where).
 ``RDV_HARNESS_WORK`` moves ``var/harness``.
@@ -79,7 +79,7 @@ from typing import Any, Iterable
 REPO = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get('RDV_HARNESS_WORK') or REPO / 'var' / 'harness')
 PACKAGE = 'docassemble.rdvrefere'
-LANGUAGE, DIALECT, LOCALE, TIMEZONE, COUNTRY = 'en', 'us', 'en_US.utf8', 'Europe/Paris', 'FR'
+LANGUAGE, DIALECT, LOCALE, TIMEZONE, COUNTRY = 'fr', 'us', 'en_US.utf8', 'Europe/Paris', 'FR'
 
 
 # --------------------------------------------------------------------------- environment
