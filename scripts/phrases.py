@@ -28,14 +28,18 @@ from docassemble.base.interview_source import interview_source_from_string  # no
 from docassemble.base.parse import Interview  # noqa: E402
 from docassemble.base.thread_context import empty_globals, global_context  # noqa: E402
 
-from docassemble.rdvrefere import mots  # noqa: E402
+from docassemble.rdvrefere import dossier, mots  # noqa: E402
 from docassemble.rdvrefere.langues import fichier_de_traduction  # noqa: E402
 from docassemble.rdvrefere.traductions import FichierDeTraduction, Phrase, ecrire, lire  # noqa: E402
 
 ENTRETIEN = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
+# dossier.py's labels shown on the client's screens through tr()
+CONSTANTES_AFFICHEES = ("TYPES_BLOCAGE", "NATURES_DEMARCHE", "REPONSES_DEMARCHE")
 # docassemble's modules that build an interview page's words (buttons, menu, form checks)
 MODULES_DES_PAGES = ("base/standardformatter.py", "base/parse.py", "base/util.py", "webapp/utils/helpers.py")
 MOT = re.compile(r'''word\((["'])((?:(?!\1)[^\\\n])+)\1\)''')
+# in the interviews' code: word("…") and Texte("…", …), the template written first
+MOT_OU_TEXTE = re.compile(r'''\b(?:word|Texte)\((["'])((?:(?!\1)[^\\\n])+)\1[,)]''')
 
 
 def phrases_de_l_entretien() -> list[Phrase]:
@@ -65,10 +69,14 @@ def phrases_du_code() -> list[Phrase]:
                     and getattr(noeud.func, "id", getattr(noeud.func, "attr", None)) in ("Texte", "word")):
                 trouvees.setdefault(noeud.args[0].value, f"{module.name}:{noeud.lineno}")
     for entretien in sorted((RACINE / "interviews").glob("*.yml")):
-        for m in MOT.finditer(entretien.read_text(encoding="utf-8")):
+        for m in MOT_OU_TEXTE.finditer(entretien.read_text(encoding="utf-8")):
             trouvees.setdefault(m.group(2), entretien.name)
     for phrase in mots.PHRASES:
         trouvees.setdefault(phrase, "mots.py")
+    # the core's labels the screens show through tr() (choices, tables, the review)
+    for nom in CONSTANTES_AFFICHEES:
+        for phrase in getattr(dossier, nom).values():
+            trouvees.setdefault(phrase, f"dossier.{nom}")
     return [Phrase(source, note=f"Python · {ou}") for source, ou in trouvees.items()]
 
 

@@ -1,6 +1,6 @@
 """axe-core (npm, installed by ``make axe`` into tests/node_modules) on a screen of the browser
 tests: no serious or critical violation, no skipped heading level, and the page's ``lang`` is
-French.  ``parcours_navigateur.A_CHAQUE_ECRAN`` runs it on every screen of a walk."""
+the expected one (French unless told).  ``parcours_navigateur.A_CHAQUE_ECRAN`` runs it on every screen of a walk."""
 
 from __future__ import annotations
 
@@ -33,11 +33,12 @@ def violations(page) -> list[dict]:
     }""")
 
 
-def verifier(page, ecran: str = "") -> list[dict]:
-    """Fail on a serious or critical violation (or one of TOUJOURS), or a page not in French;
+def verifier(page, ecran: str = "", langue_attendue: str = "fr") -> list[dict]:
+    """Fail on a serious or critical violation (or one of TOUJOURS), or a page not in the expected
+    language (French unless told: the client interview may be in English or Arabic, issue 13);
     return the other (minor, moderate) violations."""
     langue = page.evaluate("() => document.documentElement.lang")
-    assert langue.split("-")[0].lower() == "fr", f"{ecran}: <html lang={langue!r}>, not French"
+    assert langue.split("-")[0].lower() == langue_attendue, f"{ecran}: <html lang={langue!r}>, not {langue_attendue}"
     trouvees = violations(page)
     graves = [v for v in trouvees if v["impact"] in GRAVES or v["id"] in TOUJOURS]
     assert not graves, f"axe on « {ecran} » ({page.url}):\n" + "\n".join(

@@ -111,7 +111,8 @@ def test_whole_case_on_a_phone_with_uploads_bad_file_resume_and_zip(serveur, nav
 
         nav.question(telephone, "Vérifiez votre dossier")
         relecture = telephone.locator("#daquestion").inner_text()
-        assert "1. Lettre recommandée avec AR à la préfecture du 16 octobre 2026" in relecture
+        # the pièce's French name, quoted: it stays French in every language (issue 13)
+        assert re.search(r"1\.\s+«\s*Lettre recommandée avec AR à la préfecture du 16 octobre 2026\s*»", relecture), relecture
         assert "Bloquant" not in relecture
         nav.continuer(telephone)
 

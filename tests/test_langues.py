@@ -61,10 +61,12 @@ def textes_de_l_ecran(s: da.Session) -> list[str]:
 def toujours_en_francais(langue: str) -> tuple[str, ...]:
     """What stays French on purpose in any language, longest first: the phrases the translation
     file keeps as they are (a titre's name is saved as chosen and goes into the requête; a
-    choice's value), the names of the départements, and the language menu's own names."""
+    choice's value), the names of the départements, tribunals and préfets, and the language
+    menu's own names."""
     gardees = [p.source for p in lire(SOURCES / fichier_de_traduction(langue)).francais
                if p.cible == p.source] if langue != "fr" else []
     noms = [j.departement for j in toutes_les_juridictions()] + list(COLLECTIVITES_NON_COUVERTES.values())
+    noms += [j.tribunal for j in toutes_les_juridictions()] + [j.autorite for j in toutes_les_juridictions()]
     noms += ["Langue · Language · اللغة"] + [l.nom for l in LANGUES.values()]
     return tuple(sorted(set(gardees + noms), key=len, reverse=True))
 
@@ -75,7 +77,8 @@ def _lisible(texte: str, langue: str, saisies: set[str]) -> str:
     brackets after its translation."""
     texte = re.sub(r"<[^>]+>", " ", texte)
     texte = re.sub(r"\]\([^)]*\)", "] ", texte)
-    for fixe in sorted(saisies, key=len, reverse=True) + list(toujours_en_francais(langue)):
+    texte = re.sub(r"\\(.)", r"\1", texte)   # Markdown's escapes (texte_sur): « Bamako \(Mali\) »
+    for fixe in list(toujours_en_francais(langue)) + sorted(saisies, key=len, reverse=True):
         texte = texte.replace(fixe, " ")
     texte = re.sub(r"«[^»]*»", " ", texte)
     texte = re.sub(r"\b[\w-]+(?:\.[\w-]+)*\.(?:fr|org|com)\b", " ", texte)   # addresses: justice.fr

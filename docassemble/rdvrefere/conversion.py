@@ -12,7 +12,9 @@ Rules implemented here:
   ``ajuster_taille`` recompresses images before refusing.
 
 Every refusal is a ``FichierRefuse`` whose French message names the file and the pièce and
-says what to do. Inputs are only ever read; outputs appear complete or not at all.
+says what to do; the message is a ``mots.Texte`` (the French ``str``, that also keeps its template
+and values: the client's screens show it in the client's language, issue 13). Inputs are only
+ever read; outputs appear complete or not at all.
 
 The files of a pièce are examined, and its images converted, by a few threads (Pillow and
 LibreOffice release the GIL; ``RDVREFERE_THREADS=1`` keeps everything in the calling thread).
@@ -41,6 +43,7 @@ from PIL import Image
 from . import images
 from .bureautique import ConversionEchouee, convertir_documents
 from .memoire import MemoireBornee
+from .mots import Texte
 from .tampon import attribut_herite, police, tamponner
 from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACCEPTES, GENRES_IMAGE, GENRES_TEXTE,
                              categorie, description, detecter, pages_declarees)
@@ -48,6 +51,7 @@ from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACC
 __all__ = [
     "Limites", "FichierRefuse", "InfoFichier", "examiner_fichier", "convertir_en_pdf", "essayer_la_conversion",
     "tamponner", "ajuster_taille", "taille_en_mo", "GENRES_ACCEPTES", "TYPES_ACCEPTES", "EXTENSIONS_ACCEPTEES",
+    "message_du_resultat",
 ]
 
 TYPES_ACCEPTES = ("un PDF, une photo ou une capture d'écran (JPEG, PNG, HEIC, WebP, GIF, TIFF), "
@@ -55,7 +59,7 @@ TYPES_ACCEPTES = ("un PDF, une photo ou une capture d'écran (JPEG, PNG, HEIC, W
 EXTENSIONS_ACCEPTEES = tuple(EXTENSIONS)     # for the upload widget's « accept » list
 # What a refusal tells the client to send instead: the common words only, the full list of formats
 # (TYPES_ACCEPTES) stays beside the upload field (issue 14 point 8).
-DEPOSEZ_PLUTOT = "Déposez plutôt une photo, un PDF ou un document Word."
+DEPOSEZ_PLUTOT = Texte("Déposez plutôt une photo, un PDF ou un document Word.")
 _MIO = 1024 * 1024
 
 
@@ -72,7 +76,8 @@ class FichierRefuse(Exception):
     """A file that cannot become (part of) a pièce.
 
     ``fichier``: its path; ``piece``: e.g. « pièce n° 3 », or a label, or ''; ``message``: a
-    complete French sentence naming the file and the pièce, ready to show; ``motif``: a short
+    complete French sentence naming the file and the pièce, ready to show (a ``mots.Texte``:
+    a screen shows it through ``tr()``, in the client's language); ``motif``: a short
     code for programs ('introuvable', 'vide', 'type', 'extension', 'mot_de_passe',
     'endommage', 'trop_grande', 'conversion', 'taille'). Picklable (background tasks)."""
 
@@ -92,30 +97,33 @@ class InfoFichier:
                    # the count their metadata declares, 0 when unknown before conversion
 
 
-def _le_fichier(nom: str, piece: str) -> str:
-    return f"Le fichier « {nom} »" + (f" ({piece})" if piece else "")
+def _le_fichier(nom: str, piece: str) -> Texte:
+    """The subject of a refusal: « Le fichier « scan.jpg » (pièce n° 3) »."""
+    if piece:
+        return Texte("Le fichier « {nom} » ({piece})", nom=nom, piece=piece)
+    return Texte("Le fichier « {nom} »", nom=nom)
 
 
-def _refus(chemin: Path, nom: str, piece: str, motif: str, suite: str) -> FichierRefuse:
-    return FichierRefuse(f"{_le_fichier(nom, piece)} {suite}", fichier=chemin, piece=piece, motif=motif)
+def _refus(chemin: Path, piece: str, motif: str, message: Texte) -> FichierRefuse:
+    return FichierRefuse(message, fichier=chemin, piece=piece, motif=motif)
 
 
-def taille_en_mo(octets: int) -> str:
+def taille_en_mo(octets: int) -> Texte:
     """A size as people read it: « 62 Ko », « 0,5 Mo », « 9,4 Mo », « 30 Mo » (Mo of 1 024 × 1 024
     bytes, the unit of Limites.taille_max_fichier; Ko of 1 024 bytes). Never « 0 Mo »: under 0,1 Mo
     the size is in Ko, and under 1 Ko it reads « moins de 1 Ko » (issue 14 point 8). Every message
-    and screen uses this one."""
+    and screen uses this one. A mots.Texte (the unit is translated; the number keeps its comma)."""
     if octets < _MIO / 10:
         if octets == 0:
-            return "0 Ko"
+            return Texte("{n} Ko", n=0)
         if octets < 1024:
-            return "moins de 1 Ko"
-        return f"{round(octets / 1024)} Ko"
+            return Texte("moins de 1 Ko")
+        return Texte("{n} Ko", n=round(octets / 1024))
     valeur = octets / _MIO
     texte = f"{valeur:.2f}" if valeur < 1 else f"{valeur:.1f}" if valeur < 100 else f"{valeur:.0f}"
     if "." in texte:
         texte = texte.rstrip("0").rstrip(".")
-    return texte.replace(".", ",") + " Mo"
+    return Texte("{n} Mo", n=texte.replace(".", ","))
 
 
 # -- PDF reading ----------------------------------------------------------------------------
@@ -306,39 +314,51 @@ def examiner_fichier(chemin: Path, *, piece: str = "", limites: Limites = Limite
 
 def _examiner(chemin: Path, piece: str, limites: Limites, nom: str | None) -> InfoFichier:
     nom = nom or chemin.name
+    fichier = _le_fichier(nom, piece)
 
-    def refus(motif: str, suite: str) -> FichierRefuse:
-        return _refus(chemin, nom, piece, motif, suite)
+    def refus(motif: str, message: Texte) -> FichierRefuse:
+        return _refus(chemin, piece, motif, message)
 
     if not chemin.is_file():
-        raise refus("introuvable", "est introuvable : déposez-le à nouveau.")
+        raise refus("introuvable", Texte("{fichier} est introuvable : déposez-le à nouveau.", fichier=fichier))
     if chemin.stat().st_size == 0:
-        raise refus("vide", "est vide : l'envoi a sans doute échoué. Déposez-le à nouveau.")
+        raise refus("vide", Texte("{fichier} est vide : l'envoi a sans doute échoué. Déposez-le à nouveau.",
+                                  fichier=fichier))
 
     detection = detecter(chemin)
     genre = detection.genre
     extension = Path(nom).suffix.lower() or chemin.suffix.lower()
     annonce = EXTENSIONS.get(extension)
     if detection.endommage and categorie(annonce) == "texte":
-        raise refus("endommage", f"devrait être {description(annonce)} mais il est endommagé ou "
-                                 "incomplet : ouvrez-le pour vérifier, puis déposez une copie complète.")
+        raise refus("endommage", Texte("{fichier} devrait être {description} mais il est endommagé ou "
+                                       "incomplet : ouvrez-le pour vérifier, puis déposez une copie complète.",
+                                       fichier=fichier, description=description(annonce)))
     # Images of one format under another's extension are common (messaging apps, phones)
     # and harmless: only a change of category (PDF, image, document) is refused.
     if annonce and categorie(annonce) != categorie(genre):
         if genre in GENRES_ACCEPTES:
             vrai_nom = Path(nom).with_suffix(EXTENSION_USUELLE[genre]).name
-            raise refus("extension", f"porte l'extension {extension}, mais c'est en réalité "
-                                     f"{description(genre)}. Vérifiez que c'est le bon fichier. Si oui, "
-                                     f"renommez-le « {vrai_nom} » et déposez-le à nouveau.")
-        raise refus("extension", f"porte l'extension {extension}, mais c'est en réalité "
-                                 f"{description(genre)}. Ce type de fichier n'est pas accepté. {DEPOSEZ_PLUTOT}")
+            raise refus("extension", Texte("{fichier} porte l'extension {extension}, mais c'est en réalité "
+                                           "{description}. Vérifiez que c'est le bon fichier. Si oui, "
+                                           "renommez-le « {vrai_nom} » et déposez-le à nouveau.",
+                                           fichier=fichier, extension=extension, description=description(genre),
+                                           vrai_nom=vrai_nom))
+        raise refus("extension", Texte("{fichier} porte l'extension {extension}, mais c'est en réalité "
+                                       "{description}. Ce type de fichier n'est pas accepté. {deposez_plutot}",
+                                       fichier=fichier, extension=extension, description=description(genre),
+                                       deposez_plutot=DEPOSEZ_PLUTOT))
     if genre == "office_chiffre":
-        raise refus("mot_de_passe", "est protégé par un mot de passe : ouvrez-le, enregistrez-le sans "
-                                    "mot de passe ou en PDF, puis déposez la copie.")
+        raise refus("mot_de_passe", Texte("{fichier} est protégé par un mot de passe : ouvrez-le, enregistrez-le "
+                                          "sans mot de passe ou en PDF, puis déposez la copie.", fichier=fichier))
     if genre not in GENRES_ACCEPTES:
-        conseil = f" Pour ce fichier : {CONSEILS[genre]}." if genre in CONSEILS else ""
-        raise refus("type", f"est {description(genre)}. Ce type de fichier n'est pas accepté. "
-                            f"{DEPOSEZ_PLUTOT}{conseil}")
+        if genre in CONSEILS:
+            raise refus("type", Texte("{fichier} est {description}. Ce type de fichier n'est pas accepté. "
+                                      "{deposez_plutot} Pour ce fichier : {conseil}.",
+                                      fichier=fichier, description=description(genre),
+                                      deposez_plutot=DEPOSEZ_PLUTOT, conseil=CONSEILS[genre]))
+        raise refus("type", Texte("{fichier} est {description}. Ce type de fichier n'est pas accepté. "
+                                  "{deposez_plutot}", fichier=fichier, description=description(genre),
+                                  deposez_plutot=DEPOSEZ_PLUTOT))
 
     if genre == "pdf":
         with _ouvrir_pdf_ou_refuser(chemin, nom, piece) as doc:
@@ -350,7 +370,7 @@ def _examiner(chemin: Path, piece: str, limites: Limites, nom: str | None) -> In
             raise _refus_trop_grande(chemin, nom, piece, e, limites) from None
         except images.ImageIllisible:
             raise _refus_image_illisible(chemin, nom, piece, genre) from None
-    _verifier_document(chemin, genre, refus)
+    _verifier_document(chemin, genre, refus, fichier)
     return InfoFichier(chemin, genre, pages_declarees(chemin, genre))
 
 
@@ -358,41 +378,52 @@ def _ouvrir_pdf_ou_refuser(chemin: Path, nom: str, piece: str) -> pikepdf.Pdf:
     try:
         return _ouvrir_pdf(chemin)
     except pikepdf.PasswordError:
-        raise _refus(chemin, nom, piece, "mot_de_passe",
-                     "est protégé par un mot de passe. Ouvrez-le, imprimez-le en PDF sans mot de passe, "
-                     "puis déposez la copie.") from None
+        raise _refus(chemin, piece, "mot_de_passe",
+                     Texte("{fichier} est protégé par un mot de passe. Ouvrez-le, imprimez-le en PDF sans mot de "
+                           "passe, puis déposez la copie.", fichier=_le_fichier(nom, piece))) from None
     except _PdfIllisible as e:
         if str(e) == "aucune page":
-            raise _refus(chemin, nom, piece, "endommage",
-                         "est un PDF qui ne contient aucune page : déposez le bon fichier.") from None
-        raise _refus(chemin, nom, piece, "endommage",
-                     "est un PDF endommagé ou incomplet : il ne peut pas être lu. L'envoi a peut-être été "
-                     "interrompu. Ouvrez-le pour vérifier, puis déposez une copie complète.") from None
+            raise _refus(chemin, piece, "endommage",
+                         Texte("{fichier} est un PDF qui ne contient aucune page : déposez le bon fichier.",
+                               fichier=_le_fichier(nom, piece))) from None
+        raise _refus(chemin, piece, "endommage",
+                     Texte("{fichier} est un PDF endommagé ou incomplet : il ne peut pas être lu. L'envoi a "
+                           "peut-être été interrompu. Ouvrez-le pour vérifier, puis déposez une copie complète.",
+                           fichier=_le_fichier(nom, piece))) from None
 
 
 def _refus_trop_grande(chemin, nom, piece, e: images.ImageTropGrande, limites: Limites) -> FichierRefuse:
+    valeurs = {"fichier": _le_fichier(nom, piece), "maximum": _millions(limites.pixels_max)}
     if e.largeur:
-        taille = f" ({e.largeur} × {e.hauteur} pixels, soit {_millions(e.pixels)} de pixels)"
+        message = Texte("{fichier} est une image trop grande ({largeur} × {hauteur} pixels, soit {pixels} de "
+                        "pixels). Le maximum est {maximum} de pixels. Réduisez sa taille ou faites-en une "
+                        "capture d'écran, puis déposez-la à nouveau.",
+                        largeur=e.largeur, hauteur=e.hauteur, pixels=_millions(e.pixels), **valeurs)
     elif e.pixels:
-        taille = f" ({_millions(e.pixels)} de pixels)"
+        message = Texte("{fichier} est une image trop grande ({pixels} de pixels). Le maximum est {maximum} de "
+                        "pixels. Réduisez sa taille ou faites-en une capture d'écran, puis déposez-la à nouveau.",
+                        pixels=_millions(e.pixels), **valeurs)
     else:
-        taille = ""
-    return _refus(chemin, nom, piece, "trop_grande",
-                  f"est une image trop grande{taille}. Le maximum est {_millions(limites.pixels_max)} de pixels. "
-                  "Réduisez sa taille ou faites-en une capture d'écran, puis déposez-la à nouveau.")
+        message = Texte("{fichier} est une image trop grande. Le maximum est {maximum} de pixels. Réduisez sa "
+                        "taille ou faites-en une capture d'écran, puis déposez-la à nouveau.", **valeurs)
+    return _refus(chemin, piece, "trop_grande", message)
 
 
 def _refus_image_illisible(chemin: Path, nom: str, piece: str, genre: str) -> FichierRefuse:
-    return _refus(chemin, nom, piece, "endommage",
-                  f"est {description(genre)} endommagée ou incomplète : elle ne peut pas être lue. "
-                  "L'envoi a peut-être été interrompu. Déposez-la à nouveau.")
+    return _refus(chemin, piece, "endommage",
+                  Texte("{fichier} est {description} endommagée ou incomplète : elle ne peut pas être lue. "
+                        "L'envoi a peut-être été interrompu. Déposez-la à nouveau.",
+                        fichier=_le_fichier(nom, piece), description=description(genre)))
 
 
-def _millions(n: int) -> str:
-    return f"{n / 1_000_000:.0f} millions" if n >= 2_000_000 else f"{n / 1_000_000:.1f} million".replace(".", ",")
+def _millions(n: int) -> Texte:
+    """« 80 millions », « 1,5 million » (of pixels)."""
+    if n >= 2_000_000:
+        return Texte("{n} millions", n=f"{n / 1_000_000:.0f}")
+    return Texte("{n} million", n=f"{n / 1_000_000:.1f}".replace(".", ","))
 
 
-def _verifier_document(chemin: Path, genre: str, refus) -> None:
+def _verifier_document(chemin: Path, genre: str, refus, fichier: Texte) -> None:
     """Container-level check of word-processing files (the full check is the conversion)."""
     endommage = False
     if genre in ("docx", "odt"):
@@ -407,8 +438,9 @@ def _verifier_document(chemin: Path, genre: str, refus) -> None:
             f.seek(max(0, os.path.getsize(chemin) - 256))
             endommage = not f.read().rstrip(b"\x00\r\n\t ").endswith(b"}")   # cut before its last brace
     if endommage:
-        raise refus("endommage", f"est {description(genre)} endommagé ou incomplet (l'envoi a peut-être été "
-                                 "interrompu) : ouvrez-le pour vérifier, puis déposez une copie complète.")
+        raise refus("endommage", Texte("{fichier} est {description} endommagé ou incomplet (l'envoi a "
+                                       "peut-être été interrompu) : ouvrez-le pour vérifier, puis déposez une "
+                                       "copie complète.", fichier=fichier, description=description(genre)))
 
 
 # -- converting a pièce -----------------------------------------------------------------------
@@ -474,7 +506,8 @@ def convertir_en_pdf(fichiers: Sequence[Path], destination: Path, *, piece: str 
                     try:
                         ajouter(_ouvrir_pdf(documents[i]))
                     except (pikepdf.PasswordError, _PdfIllisible):
-                        raise _refus_conversion(chemin, nom, piece, "le PDF produit est illisible") from None
+                        raise _refus_conversion(chemin, nom, piece,
+                                                Texte("le PDF produit est illisible")) from None
                 else:
                     try:
                         pages_image = (en_cours.pop(i).result() if i in en_cours
@@ -510,8 +543,38 @@ def essayer_la_conversion(fichiers: Sequence[Path | str], noms: Sequence[str], p
             pages = convertir_en_pdf([Path(f) for f in fichiers], Path(essai) / "essai.pdf", piece=piece,
                                      limites=limites, noms=noms)
         except FichierRefuse as refus:
-            return {"etat": "refus", "message": refus.message}
+            return {"etat": "refus", "message": refus.message, "phrase": _en_json(refus.message)}
     return {"etat": "ok", "pages": pages}
+
+
+# The outcome of `essayer_la_conversion` goes through JSON (Redis, conversion_serveur.py), where a
+# Texte becomes its plain French: « phrase » keeps its template and values, as JSON, so that the
+# review can still show the refusal in the client's language.
+
+def _en_json(valeur: object) -> object:
+    if isinstance(valeur, Texte):
+        return {"gabarit": valeur.gabarit, "valeurs": {k: _en_json(v) for k, v in valeur.valeurs.items()}}
+    return str(valeur)
+
+
+def _depuis_json(valeur: object) -> object:
+    if isinstance(valeur, dict):
+        return Texte(valeur["gabarit"], **{k: _depuis_json(v) for k, v in valeur["valeurs"].items()})
+    if isinstance(valeur, str):
+        return valeur
+    raise ValueError(valeur)
+
+
+def message_du_resultat(resultat: dict) -> str:
+    """The refusal message of an `essayer_la_conversion` outcome, as a Texte again after JSON
+    (Redis), for ``tr()``; its plain French « message » when « phrase » is missing (an outcome
+    written before) or does not give back exactly that French."""
+    message = resultat.get("message", "")
+    try:
+        texte = _depuis_json(resultat["phrase"])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return message
+    return texte if texte == message else message
 
 
 FILS_IMAGES_MAX = 4
@@ -561,9 +624,11 @@ class _Ouvriers(ThreadPoolExecutor):
 
 
 def _refus_conversion(chemin: Path, nom: str, piece: str, raison: str) -> FichierRefuse:
-    return _refus(chemin, nom, piece, "conversion",
-                  f"n'a pas pu être converti en PDF : {raison}. Ouvrez-le dans votre traitement de texte, "
-                  "enregistrez-le au format PDF, puis déposez le PDF.")
+    """``raison``: a Texte, or bureautique's plain French (shown as it is)."""
+    return _refus(chemin, piece, "conversion",
+                  Texte("{fichier} n'a pas pu être converti en PDF : {raison}. Ouvrez-le dans votre traitement "
+                        "de texte, enregistrez-le au format PDF, puis déposez le PDF.",
+                        fichier=_le_fichier(nom, piece), raison=raison))
 
 
 def _convertir_documents(fichiers, noms, infos, travail: Path, piece: str, limites: Limites) -> dict[int, Path]:
@@ -660,12 +725,18 @@ def _ajuster(pdf: Path, limites: Limites, piece: str, nom: str) -> int:
         finally:
             Path(essai).unlink(missing_ok=True)
     designation = piece[3:] if piece.lower().startswith("la pièce") else piece
-    sujet = (f"La {designation}" if designation.lower().startswith("pièce")
-             else f"La pièce « {designation} »" if designation else f"Le fichier « {nom} »")
+    if designation.lower().startswith("pièce"):
+        # « pièce n° 3 », « pièce d'identité »: a slice of the French label, shown as it is
+        sujet = Texte("La {designation}", designation=str(designation))
+    elif designation:
+        sujet = Texte("La pièce « {designation} »", designation=designation)
+    else:
+        sujet = Texte("Le fichier « {nom} »", nom=nom)
     raise FichierRefuse(
-        f"{sujet} pèse {taille_en_mo(meilleure)} en PDF, même après compression des images : "
-        f"c'est plus que les {taille_en_mo(limites.taille_max_fichier)} permis par fichier sur Télérecours citoyens. "
-        "Retirez des pages ou des photos, ou répartissez-les en plusieurs pièces.",
+        Texte("{sujet} pèse {taille} en PDF, même après compression des images : c'est plus que les {limite} "
+              "permis par fichier sur Télérecours citoyens. Retirez des pages ou des photos, ou "
+              "répartissez-les en plusieurs pièces.",
+              sujet=sujet, taille=taille_en_mo(meilleure), limite=taille_en_mo(limites.taille_max_fichier)),
         fichier=pdf, piece=piece, motif="taille")
 
 

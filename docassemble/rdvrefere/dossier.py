@@ -24,6 +24,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       StringConstraints, ValidationError, ValidationInfo, model_validator)
 from pydantic_core import PydanticCustomError
 
+from . import mots
 from .dates import date_longue
 from .juridictions import JuridictionInconnue, juridiction, normaliser_code
 from .problemes import Probleme
@@ -127,6 +128,13 @@ def lire_yaml(texte: str) -> Any:
 
 # --- Field types -------------------------------------------------------------------------
 
+def _refus(genre: str, texte: mots.Texte) -> PydanticCustomError:
+    """A validation error whose message is `texte`: pydantic's message is its French, and the Texte
+    itself stays in the error's context, where `_message` takes it (the client's review screen shows
+    it translated). (The module's own `Texte` is the field type below: the sentences are `mots.Texte`.)"""
+    return PydanticCustomError(genre, "{texte}", {"texte": texte})
+
+
 def _date(valeur: Any) -> dt.date:
     if isinstance(valeur, dt.datetime):
         return valeur.date()
@@ -139,10 +147,9 @@ def _date(valeur: Any) -> dt.date:
                 return dt.datetime.strptime(texte, forme).date()
             except ValueError:
                 continue
-        raise PydanticCustomError(
-            "date_fr", "date « {valeur} » illisible ou impossible : écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA",
-            {"valeur": valeur})
-    raise PydanticCustomError("date_fr", "une date est attendue (AAAA-MM-JJ ou JJ/MM/AAAA)")
+        raise _refus("date_fr", mots.Texte(
+            "date « {valeur} » illisible ou impossible : écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA", valeur=valeur))
+    raise _refus("date_fr", mots.Texte("une date est attendue (AAAA-MM-JJ ou JJ/MM/AAAA)"))
 
 
 _FORME_HEURE = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{1,2})?)?(?::\d{2})?\s*$")
@@ -159,8 +166,8 @@ def _heure(valeur: Any) -> dt.time:
             heures, minutes = int(forme.group(1)), int(forme.group(2) or 0)
             if heures < 24 and minutes < 60:
                 return dt.time(heures, minutes)
-    raise PydanticCustomError(
-        "heure_fr", "heure « {valeur} » illisible : écrivez-la HH:MM, par exemple 14:30", {"valeur": valeur})
+    raise _refus("heure_fr", mots.Texte("heure « {valeur} » illisible : écrivez-la HH:MM, par exemple 14:30",
+                                        valeur=valeur))
 
 
 def _oui_non(valeur: Any) -> Any:
@@ -173,17 +180,17 @@ def _oui_non(valeur: Any) -> Any:
 
 def _fichier(valeur: Any, info: ValidationInfo) -> Path:
     if not isinstance(valeur, str | Path) or not str(valeur).strip():
-        raise PydanticCustomError("fichier_fr", "un chemin de fichier est attendu")
+        raise _refus("fichier_fr", mots.Texte("un chemin de fichier est attendu"))
     racine = Path((info.context or {}).get("racine", "."))
     chemin = (racine / Path(str(valeur).strip())).resolve()
     if not chemin.is_file():
-        raise PydanticCustomError("fichier_fr", "fichier introuvable : {nom}", {"nom": str(valeur)})
+        raise _refus("fichier_fr", mots.Texte("fichier introuvable : {nom}", nom=str(valeur)))
     return chemin
 
 
 def _departement(valeur: Any) -> str:
     if isinstance(valeur, bool) or not isinstance(valeur, str | int):
-        raise PydanticCustomError("departement_fr", "un code de département est attendu (« 93 », « 2A »)")
+        raise _refus("departement_fr", mots.Texte("un code de département est attendu (« 93 », « 2A »)"))
     try:
         return juridiction(valeur).code
     except JuridictionInconnue as exc:
@@ -192,7 +199,7 @@ def _departement(valeur: Any) -> str:
 
 def _courriel(valeur: str) -> str:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", valeur):
-        raise PydanticCustomError("courriel_fr", "adresse électronique « {valeur} » invalide", {"valeur": valeur})
+        raise _refus("courriel_fr", mots.Texte("adresse électronique « {valeur} » invalide", valeur=valeur))
     return valeur
 
 
@@ -298,11 +305,15 @@ NATURES_CIRCONSTANCE = {
     "residence": "résidence ancienne en France",
     "autre": "autre circonstance",
 }
-EMPLOIS = {"promesse_embauche": "promesse d'embauche", "contrat": "contrat de travail"}
-PERSONNES = {"requerant": "la personne elle-même", "conjoint": "conjoint", "enfant": "enfant", "parent": "parent"}
-DOCUMENTS = {"visa": "visa", "recepisse": "récépissé", "attestation": "attestation de prolongation d'instruction",
-             "autorisation_provisoire": "autorisation provisoire de séjour"}
-CONJOINTS = {"francais": "de nationalité française", "resident": "en situation régulière"}
+# the details' words, mots.Texte: French in the requête and on the staff screens, translated on the
+# client's (resume_de_circonstance)
+EMPLOIS = {"promesse_embauche": mots.Texte("promesse d'embauche"), "contrat": mots.Texte("contrat de travail")}
+PERSONNES = {"requerant": mots.Texte("la personne elle-même"), "conjoint": mots.Texte("conjoint"),
+             "enfant": mots.Texte("enfant"), "parent": mots.Texte("parent")}
+DOCUMENTS = {"visa": mots.Texte("visa"), "recepisse": mots.Texte("récépissé"),
+             "attestation": mots.Texte("attestation de prolongation d'instruction"),
+             "autorisation_provisoire": mots.Texte("autorisation provisoire de séjour")}
+CONJOINTS = {"francais": mots.Texte("de nationalité française"), "resident": mots.Texte("en situation régulière")}
 ISSUES_OQTF = {"non_contestee": "non contestée", "rejete": "recours rejeté", "pendant": "recours en cours",
                "annulee": "annulée par le tribunal"}
 
@@ -331,15 +342,15 @@ class Circonstance(_Modele):
     @model_validator(mode="after")
     def _texte_ou_nature(self) -> "Circonstance":
         if self.nature in (None, "autre") and not self.texte:
-            raise PydanticCustomError("circonstance_fr", "décrivez la circonstance (champ « texte ») ou choisissez "
-                                                         "sa nature")
+            raise _refus("circonstance_fr", mots.Texte("décrivez la circonstance (champ « texte ») ou choisissez "
+                                                       "sa nature"))
         if self.libelle is None and self.nature not in (None, "autre"):
             # the pièce's label (numerotation.py): the nature, never the applicant's words
             self.libelle = "Justificatif : " + NATURES_CIRCONSTANCE[self.nature]
         return self
 
 
-_UNIONS = {"mariage": "mariage", "pacs": "PACS"}
+_UNIONS = {"mariage": mots.Texte("mariage"), "pacs": mots.Texte("PACS")}
 
 
 def resume_de_circonstance(circonstance: "Circonstance | dict", natures: dict[str, str] | None = None) -> str:
@@ -358,33 +369,48 @@ def resume_de_circonstance(circonstance: "Circonstance | dict", natures: dict[st
         if d.get(champ):
             details.append(libelles.get(d[champ], str(d[champ])))
     if d.get("conjoint"):
-        details.append("conjoint " + CONJOINTS.get(d["conjoint"], str(d["conjoint"])))
+        details.append(mots.Texte("conjoint {qualite}", qualite=CONJOINTS.get(d["conjoint"], str(d["conjoint"]))))
     if d.get("nombre_enfants"):
         n = d["nombre_enfants"]
-        details.append(f"{n} enfant" if str(n) == "1" else f"{n} enfants")
+        details.append(mots.Texte("{n} enfant", n=n) if str(n) == "1" else mots.Texte("{n} enfants", n=n))
     if d.get("organisme"):
         details.append(str(d["organisme"]).strip())
     if d.get("montant_euros"):
-        details.append(_montant_texte(d["montant_euros"]) + " par mois")
+        details.append(mots.Texte("{montant} par mois", montant=_montant_texte(d["montant_euros"])))
     if d.get("date"):
-        details.append("date : " + _date_texte(d["date"]))
+        details.append(mots.Texte("date : {date}", date=_jour_ou_texte(d["date"])))
     if d.get("fait_nouveau") is True:
-        details.append("survenu après l'OQTF")
+        details.append(mots.Texte("survenu après l'OQTF"))
     texte = str(d.get("texte") or "").strip()
-    morceaux = [titre, ", ".join(details), f"«\u00a0{texte}\u00a0»" if texte else ""]
-    return " — ".join(m for m in morceaux if m) or "—"
+    # a mots.Texte whose template holds only its parts: each part is translated on the client's screen
+    morceaux = {"titre": titre, **{f"detail{i}": detail for i, detail in enumerate(details)},
+                "texte": f"«\u00a0{texte}\u00a0»" if texte else ""}
+    presents = [cle for cle, valeur in morceaux.items() if valeur]
+    if not presents:
+        return "—"
+    return mots.Texte(_gabarit_de_resume(presents), **{cle: morceaux[cle] for cle in presents})
 
 
-def _date_texte(valeur: object) -> str:
-    """« 15 décembre 2026 » from a date or its transmitted text; anything else as it is."""
+def _gabarit_de_resume(presents: list[str]) -> str:
+    """« {titre} — {detail0}, {detail1} — {texte} »: the parts present, as resume_de_circonstance
+    has always joined them (nothing to translate in it)."""
+    titre = ["{titre}"] if "titre" in presents else []
+    details = ", ".join("{" + cle + "}" for cle in presents if cle.startswith("detail"))
+    texte = ["{texte}"] if "texte" in presents else []
+    return " — ".join(titre + ([details] if details else []) + texte)
+
+
+def _jour_ou_texte(valeur: object) -> object:
+    """A date from a date or its transmitted text (mots.Texte writes it in the page's language);
+    anything else as it is."""
     if isinstance(valeur, dt.datetime):
-        valeur = valeur.date()
+        return valeur.date()
     if isinstance(valeur, str):
         try:
-            valeur = dt.date.fromisoformat(valeur.strip())
+            return dt.date.fromisoformat(valeur.strip())
         except ValueError:
             return valeur
-    return date_longue(valeur) if isinstance(valeur, dt.date) else str(valeur)
+    return valeur if isinstance(valeur, dt.date) else str(valeur)
 
 
 def _montant_texte(valeur: object) -> str:
@@ -505,38 +531,46 @@ class Dossier(_Modele):
 
 # --- French messages for pydantic's errors -----------------------------------------------
 
+# each a mots.Texte: the client's review screen shows them translated
+_ENTIER_ATTENDU = mots.Texte("un nombre entier est attendu")
+_OUI_NON_ATTENDU = mots.Texte("oui ou non est attendu")
+_GROUPE_ATTENDU = mots.Texte("un groupe de champs est attendu")
 _MESSAGES = {
-    "missing": "champ obligatoire manquant",
-    "extra_forbidden": "champ inconnu (vérifiez son orthographe)",
-    "string_type": "un texte est attendu",
-    "string_too_short": "ne doit pas être vide",
-    "int_type": "un nombre entier est attendu",
-    "int_parsing": "un nombre entier est attendu",
-    "int_from_float": "un nombre entier est attendu",
-    "bool_type": "oui ou non est attendu",
-    "bool_parsing": "oui ou non est attendu",
-    "list_type": "une liste est attendue",
-    "model_type": "un groupe de champs est attendu",
-    "model_attributes_type": "un groupe de champs est attendu",
-    "dict_type": "un groupe de champs est attendu",
+    "missing": mots.Texte("champ obligatoire manquant"),
+    "extra_forbidden": mots.Texte("champ inconnu (vérifiez son orthographe)"),
+    "string_type": mots.Texte("un texte est attendu"),
+    "string_too_short": mots.Texte("ne doit pas être vide"),
+    "int_type": _ENTIER_ATTENDU,
+    "int_parsing": _ENTIER_ATTENDU,
+    "int_from_float": _ENTIER_ATTENDU,
+    "bool_type": _OUI_NON_ATTENDU,
+    "bool_parsing": _OUI_NON_ATTENDU,
+    "list_type": mots.Texte("une liste est attendue"),
+    "model_type": _GROUPE_ATTENDU,
+    "model_attributes_type": _GROUPE_ATTENDU,
+    "dict_type": _GROUPE_ATTENDU,
 }
 
 
 def _message(erreur: dict[str, Any]) -> str:
+    """pydantic's error in French: a mots.Texte, but for the messages of other modules' own
+    PydanticCustomError (their French str, as written)."""
     kind, ctx = erreur["type"], erreur.get("ctx") or {}
     if kind in _MESSAGES:
         return _MESSAGES[kind]
     if kind == "literal_error":
-        return f"valeur « {erreur.get('input')} » non reconnue ; valeurs possibles : {ctx.get('expected', '')}"
+        return mots.Texte("valeur « {valeur} » non reconnue ; valeurs possibles : {possibles}",
+                          valeur=erreur.get("input"), possibles=ctx.get("expected", ""))
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"doit être au moins {ctx.get('ge', ctx.get('gt'))}"
+        return mots.Texte("doit être au moins {minimum}", minimum=ctx.get("ge", ctx.get("gt")))
     if kind in {"less_than_equal", "less_than"}:
-        return f"doit être au plus {ctx.get('le', ctx.get('lt'))}"
+        return mots.Texte("doit être au plus {maximum}", maximum=ctx.get("le", ctx.get("lt")))
     if kind == "too_short":
-        return f"au moins {ctx.get('min_length')} élément(s) attendu(s)"
+        return mots.Texte("au moins {minimum} élément(s) attendu(s)", minimum=ctx.get("min_length"))
     if kind.endswith("_fr"):
-        return erreur["msg"]
-    return f"valeur invalide ({erreur['msg']})"
+        texte = ctx.get("texte")
+        return texte if isinstance(texte, mots.Texte) else erreur["msg"]
+    return mots.Texte("valeur invalide ({detail})", detail=erreur["msg"])
 
 
 def _chemin(loc: tuple[Any, ...]) -> str:

@@ -21,7 +21,8 @@ from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore
                                    get_config, log, url_action, user_info, user_logged_in)
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire, sha256_du_fichier
-from .conversion import FichierRefuse, Limites, essayer_la_conversion, examiner_fichier, taille_en_mo
+from .conversion import (FichierRefuse, Limites, essayer_la_conversion, examiner_fichier, message_du_resultat,
+                         taille_en_mo)
 from .dates import date_longue, heure_fr
 from .dossier import (NATURES_DEMARCHE, REPONSES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
                       dossier_depuis_donnees, problemes_de_validation, resume_de_circonstance)
@@ -30,6 +31,7 @@ from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juri
 from .lecture_capture import comparer as comparer_lecture, lire_captures, resume as resume_lecture
 from .langues_serveur import tr
 from .memoire import MemoireBornee
+from .resume_demande import resume_de_la_demande
 from .mots import Texte
 from .numerotation import Piece, numeroter
 from .personnel import APPROUVE, EN_COURS, est_depose, message_pour_le_client
@@ -52,7 +54,7 @@ __all__ = [
     "choix_natures_urgence", "titre_circonstance", "resume_circonstance",
     # core names the screens use
     "COLLECTIVITES_NON_COUVERTES", "NATURES_DEMARCHE", "TYPES_BLOCAGE", "NOM_ZIP", "date_longue", "heure_fr",
-    "erreurs",
+    "erreurs", "quand_pour_ecran", "resume_pour_ecran",
 ]
 
 LIMITES = Limites()
@@ -215,13 +217,13 @@ def refus_televersement(fichiers: object, piece: str) -> str | None:
     task, and the review shows its refusal (`DossierClient.refus_de_conversion`)."""
     chemins = _chemins(fichiers)
     if not chemins:
-        return "Ajoutez au moins un fichier."
+        return tr(Texte("Ajoutez au moins un fichier."))
     noms = [_nom_sur(nom, Path(chemin)) for chemin, nom in zip(chemins, _noms(fichiers))]
     for chemin, nom in zip(chemins, noms):
         try:
             examiner_fichier(Path(chemin), piece=piece, limites=LIMITES, nom=nom)
         except FichierRefuse as refus:
-            return refus.message
+            return tr(refus.message)
     # what the background conversion will need to name the files and the pièce
     memoire = _conversions()
     cle = _cle_de_conversion(chemins)
@@ -360,11 +362,29 @@ def deja_joint(variable: str) -> str:
 
 
 def resume_televersement(fichiers: object) -> str:
-    """« 2 fichiers, 1,3 Mo » with the portal's limit, for the screens."""
+    """« 2 fichiers, 1,3 Mo sur 30 Mo permis »: the portal's limit, in the page's language."""
     chemins = _chemins(fichiers)
     octets = sum(Path(c).stat().st_size for c in chemins)
-    return (f"{len(chemins)} fichier{'s' if len(chemins) > 1 else ''}, {taille_en_mo(octets)} "
-            f"sur {taille_en_mo(LIMITES.taille_max_fichier)} permis")
+    valeurs = {"n": len(chemins), "taille": taille_en_mo(octets), "limite": taille_en_mo(LIMITES.taille_max_fichier)}
+    if len(chemins) > 1:
+        return tr(Texte("{n} fichiers, {taille} sur {limite} permis", **valeurs))
+    return tr(Texte("{n} fichier, {taille} sur {limite} permis", **valeurs))
+
+
+def resume_pour_ecran(client: "DossierClient") -> str:
+    """What the requête asks, in plain words and in the page's language (issue 13 point 4): a
+    Markdown list from resume_demande, or "" while the dossier cannot be read yet."""
+    try:
+        phrases = resume_de_la_demande(client.dossier(), client.pieces())
+    except (DossierInvalide, DossierIllisible, JuridictionInconnue):
+        return ""
+    titre = tr(Texte("En bref, ce que la requête demande (elle est écrite en français, pour le tribunal) :"))
+    return f"**{texte_sur(titre)}**\n\n" + "\n".join(f"* {texte_sur(tr(p))}" for p in phrases)
+
+
+def quand_pour_ecran(jour_: dt.date, heure: object) -> str:
+    """« 5 octobre 2026 à 9 h 00 », an attempt's moment in the page's language."""
+    return tr(Texte("{date} à {heure}", date=jour_, heure=heure_fr(heure)))
 
 
 def _noms(fichiers: object) -> list[str]:
@@ -418,31 +438,35 @@ def plateforme_par_defaut(type_blocage: str, departement: str) -> str:
         return "site de prise de rendez-vous de la préfecture"
 
 
-_NOMS_DES_LISTES = {"tentatives": "Tentative", "demarches": "Démarche", "pieces": "Pièce",
-                    "urgence.circonstances": "Circonstance"}
+_NOMS_DES_LISTES: dict[str, Callable[[str], Texte]] = {
+    "tentatives": lambda n: Texte("Tentative n° {n}", n=n), "demarches": lambda n: Texte("Démarche n° {n}", n=n),
+    "pieces": lambda n: Texte("Pièce n° {n}", n=n), "urgence.circonstances": lambda n: Texte("Circonstance n° {n}", n=n)}
 
 
 _NOMS_DES_CHAMPS = {
-    "tentatives": "Tentatives", "demarches": "Démarches", "urgence.circonstances": "Urgence",
-    "conclusions.delai_jours": "Délai pour la date de rendez-vous",
-    "conclusions.delai_rdv_jours": "Délai maximal avant le rendez-vous",
-    "conclusions.astreinte_euros": "Astreinte", "conclusions.frais_l761_1_euros": "Frais de justice",
-    "conclusions.aide_juridictionnelle_provisoire": "Aide juridictionnelle", "pieces": "Pièces",
-    "requerant.courriel": "Adresse électronique", "requerant.date_naissance": "Date de naissance",
-    "demande.date_expiration": "Date d'expiration du titre",
+    "tentatives": Texte("Tentatives"), "demarches": Texte("Démarches"), "urgence.circonstances": Texte("Urgence"),
+    "conclusions.delai_jours": Texte("Délai pour la date de rendez-vous"),
+    "conclusions.delai_rdv_jours": Texte("Délai maximal avant le rendez-vous"),
+    "conclusions.astreinte_euros": Texte("Astreinte"), "conclusions.frais_l761_1_euros": Texte("Frais de justice"),
+    "conclusions.aide_juridictionnelle_provisoire": Texte("Aide juridictionnelle"), "pieces": Texte("Pièces"),
+    "requerant.courriel": Texte("Adresse électronique"), "requerant.date_naissance": Texte("Date de naissance"),
+    "demande.date_expiration": Texte("Date d'expiration du titre"),
 }
 
 
 def libelle_du_chemin(chemin: str) -> str:
-    """« tentatives[2].date » → « Tentative n° 2 (date) : » for the screens; '' for the whole dossier."""
+    """« tentatives[2].date » → « Tentative n° 2 (date) : » for the screens, in the page's
+    language; '' for the whole dossier."""
     if not chemin:
         return ""
     if chemin in _NOMS_DES_CHAMPS:
-        return f"{_NOMS_DES_CHAMPS[chemin]} : "
+        return tr(Texte("{nom} : ", nom=_NOMS_DES_CHAMPS[chemin]))
     trouve = re.match(r"^([a-z_.]+?)\[(\d+)\](?:\.(.*))?$", chemin)
     if trouve and trouve.group(1) in _NOMS_DES_LISTES:
-        detail = f" ({trouve.group(3)})" if trouve.group(3) else ""
-        return f"{_NOMS_DES_LISTES[trouve.group(1)]} n° {trouve.group(2)}{detail} : "
+        nom = _NOMS_DES_LISTES[trouve.group(1)](trouve.group(2))
+        if trouve.group(3):
+            return tr(Texte("{nom} ({detail}) : ", nom=nom, detail=trouve.group(3)))
+        return tr(Texte("{nom} : ", nom=nom))
     return f"{chemin.replace('_', ' ')} : "
 
 
@@ -488,10 +512,12 @@ def lecture_pour_ecran(client: "DossierClient", index: object = None) -> str:
     avertissements = _defini(tentative, "avertissements_capture") or []
     if not lu and not avertissements:
         return ""
-    texte = f"**Tentative n° {int(index) + 1}.** {texte_sur(lu)}".rstrip()
+    titre = tr(Texte("Tentative n° {n}.", n=int(index) + 1))
+    texte = f"**{texte_sur(titre)}** {texte_sur(tr(lu))}".rstrip()
     if avertissements:
-        texte += "\n\n" + "\n".join(f"* {texte_sur(a)}" for a in avertissements)
-        texte += "\n\nCe ne sont que des conseils : vous pouvez continuer, ou corriger la tentative."
+        texte += "\n\n" + "\n".join(f"* {texte_sur(tr(a))}" for a in avertissements)
+        texte += "\n\n" + texte_sur(tr(Texte("Ce ne sont que des conseils : vous pouvez continuer, ou corriger la "
+                                              "tentative.")))
     return texte
 
 
@@ -503,11 +529,14 @@ def probleme_de_tentative(client: "DossierClient", index: int) -> str | None:
     try:
         tentative = Tentative.model_validate(donnees)
     except Exception as exc:  # pydantic ValidationError: shown in French by the core
-        return " ; ".join(p.message for p in problemes_de_validation(exc))
+        return " ; ".join(tr(p.message) for p in problemes_de_validation(exc))
     naissance = _date(getattr(client.requerant, "date_naissance", None))
     problemes = regle_des_tentatives([tentative], date_naissance=naissance, aujourd_hui=date_du_jour())
     dates = [p for p in problemes if p.chemin.endswith(".date")]
-    return dates[0].message[0].upper() + dates[0].message[1:] if dates else None
+    if not dates:
+        return None
+    message = tr(dates[0].message)
+    return message[:1].upper() + message[1:]
 
 
 def _heure(valeur: object) -> object:
@@ -595,8 +624,9 @@ def titre_circonstance(circonstance: DAObject) -> str:
 
 def resume_circonstance(circonstance: DAObject) -> str:
     """One line for the table: the nature in plain words, its details, then the client's words in
-    quotation marks; the core's summary (the staff screens show the same), shown through texte_sur."""
-    return resume_de_circonstance(_precisions_circonstance(circonstance), _NATURES_CLIENT)
+    quotation marks; the core's summary (the staff screens show the same, in French), in the page's
+    language, shown through texte_sur."""
+    return tr(resume_de_circonstance(_precisions_circonstance(circonstance), _NATURES_CLIENT))
 
 
 def _vide(valeur: object) -> bool:
@@ -777,7 +807,7 @@ class DossierClient(DAObject):
                 entree = {**entree, **essayer_la_conversion(chemins, entree["noms"], entree["piece"], LIMITES)}
                 memoire.set(cle, entree)
             if entree["etat"] == "refus" and entree["message"] not in {p.message for p in refus}:
-                refus.append(Probleme("", entree["message"]))
+                refus.append(Probleme("", message_du_resultat(entree)))
         return refus
 
     def est_deposable(self) -> bool:
@@ -979,20 +1009,20 @@ class DossierClient(DAObject):
         - « relecture »: the team reviews dossiers and has not approved this one: no guide, no
           files, only « votre dossier est en relecture »;
         - « autonome »: no review (operator's setting): the client's own bundle and guide at once.
-        `titre` and `message` are French; `zip_approuve` is the approved zip's action or None."""
+        `titre` and `message` are French (mots.Texte: the screen shows them through tr()); `zip_approuve` is the approved zip's action or None."""
         transmis = self.dossier_transmis()
         if _approuve(transmis):
-            titre = "Votre requête a été déposée" if est_depose(transmis.statut) else "Votre dossier est approuvé"
+            titre = Texte("Votre requête a été déposée") if est_depose(transmis.statut) else Texte("Votre dossier est approuvé")
             return {"etape": "approuve", "titre": titre, "zip_approuve": url_action("telecharger_depot_approuve"),
                     "message": message_pour_le_client(transmis.statut, transmis.numero_affaire, transmis.journal)}
         if relecture_par_l_equipe():
-            return {"etape": "relecture", "titre": "Votre dossier est en relecture", "zip_approuve": None,
-                    "message": ("Votre dossier est en relecture : l'équipe vérifie vos réponses et vos pièces. "
-                                "Le guide de dépôt et les fichiers à déposer apparaîtront sur cette page "
-                                "dès qu'elle l'aura approuvé.")}
-        return {"etape": "autonome", "titre": "Votre dossier est prêt", "zip_approuve": None,
-                "message": ("Votre dossier est prêt. Déposez-le vous-même sur Télérecours citoyens, "
-                            "en suivant le guide ci-dessous.")}
+            return {"etape": "relecture", "titre": Texte("Votre dossier est en relecture"), "zip_approuve": None,
+                    "message": Texte("Votre dossier est en relecture : l'équipe vérifie vos réponses et vos pièces. "
+                                     "Le guide de dépôt et les fichiers à déposer apparaîtront sur cette page "
+                                     "dès qu'elle l'aura approuvé.")}
+        return {"etape": "autonome", "titre": Texte("Votre dossier est prêt"), "zip_approuve": None,
+                "message": Texte("Votre dossier est prêt. Déposez-le vous-même sur Télérecours citoyens, "
+                                 "en suivant le guide ci-dessous.")}
 
     def guide_du_depot_approuve(self) -> str:
         """The filing guide of the bundle the team approved (its Guide_depot.txt: the team may

@@ -11,9 +11,9 @@ from docassemble.base.util import get_language, url_action, word
 
 from .dates import date_longue
 from .langues import LANGUE_DES_DOCUMENTS, LANGUES, langue_valide
-from .mots import traduire
+from .mots import Texte, traduire
 
-__all__ = ["langue_valide", "liens_de_langue", "tr", "date_pour_ecran"]
+__all__ = ["langue_valide", "liens_de_langue", "tr", "date_pour_ecran", "Texte"]
 
 
 def date_pour_ecran(jour: dt.date) -> str:

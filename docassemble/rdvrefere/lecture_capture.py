@@ -3,7 +3,9 @@
 `lire_capture(chemin)` runs Tesseract (the Debian binary, with its French data) on a screenshot or
 a photo, or reads the text of a PDF's first page (pdftotext; an image PDF is rendered with
 pdftoppm and read like a screenshot). `comparer(lecture, date_declaree)` turns the reading into
-French warnings: no date visible, a date that contradicts the declared one.
+French warnings: no date visible, a date that contradicts the declared one. The warnings and
+`resume` are `mots.Texte` (French, translatable on the client's screens, issue 13); what was read
+on the capture stays as it was read.
 
 The reading only ever informs: it never raises, never blocks, and reads nothing (an empty
 `LectureCapture`, `lu=False`) when Tesseract or poppler is missing, the file is not an image or a
@@ -21,11 +23,13 @@ import shutil
 import subprocess
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .dates import date_longue, heure_fr
+from .mots import Texte
 
 __all__ = ["DateLue", "LectureCapture", "lire_capture", "lire_captures", "comparer", "resume", "ocr_disponible"]
 
@@ -63,13 +67,21 @@ class DateLue:
 
     def en_clair(self) -> str:
         """« 12 octobre 2026 », or « 12 octobre (sans année) »."""
+        valeur = self.pour_texte()
+        return date_longue(valeur) if isinstance(valeur, dt.date) else valeur
+
+    def pour_texte(self) -> dt.date | str:
+        """The date as a `Texte`'s value: a date (written in the page's language), « 12 octobre
+        (sans année) » (a Texte), or the text as read when it is no calendar date."""
         if self.annee:
             try:
-                return date_longue(dt.date(self.annee, self.mois, self.jour))
+                return dt.date(self.annee, self.mois, self.jour)
             except ValueError:
                 return self.texte
-        quantieme = "1er" if self.jour == 1 else str(self.jour)
-        return f"{quantieme} {_MOIS_FR[self.mois - 1]} (sans année)"
+        mois = _MOIS_TEXTE[self.mois - 1]
+        if self.jour == 1:
+            return Texte("1er {mois} (sans année)", mois=mois)
+        return Texte("{jour} {mois} (sans année)", jour=self.jour, mois=mois)
 
 
 @dataclass(frozen=True)
@@ -261,8 +273,10 @@ def _nettoyer(texte: str) -> str:
     return "\n".join(lignes).strip()
 
 
-_MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-            "octobre", "novembre", "décembre")
+# a date read without its year: its month's name, in the page's language
+_MOIS_TEXTE = (Texte("janvier"), Texte("février"), Texte("mars"), Texte("avril"), Texte("mai"), Texte("juin"),
+               Texte("juillet"), Texte("août"), Texte("septembre"), Texte("octobre"), Texte("novembre"),
+               Texte("décembre"))
 # accents removed, lower case: French full names and abbreviations, English ones too
 _MOIS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1,
@@ -391,19 +405,41 @@ def message_du_texte(texte: str) -> str:
 
 # --- comparison and summary -------------------------------------------------------------------
 
-def _noms(lecture: LectureCapture) -> str:
-    noms = [f"« {nom} »" for nom in lecture.fichiers if nom]
+def _noms(lecture: LectureCapture) -> Texte:
+    """« la capture « c.png » », « les captures « a.png » et « b.png » » (the files' names as they are)."""
+    noms = [nom for nom in lecture.fichiers if nom]
     if not noms:
-        return "la capture"
+        return Texte("la capture")
     if len(noms) == 1:
-        return f"la capture {noms[0]}"
-    return "les captures " + ", ".join(noms[:-1]) + " et " + noms[-1]
+        return Texte("la capture « {nom} »", nom=noms[0])
+    return Texte("les captures {noms} et « {dernier} »",
+                 noms=_liste([f"« {nom} »" for nom in noms[:-1]]), dernier=noms[-1])
+
+
+def _liste(valeurs: list[object], separateur: str = ",") -> object:
+    """Values joined by « , » (or « ; »), each kept as a value: dates and Texte stay translatable."""
+    liste = valeurs[-1]
+    for valeur in reversed(valeurs[:-1]):
+        if separateur == ";":
+            liste = Texte("{premier} ; {suite}", premier=valeur, suite=liste)
+        else:
+            liste = Texte("{premier}, {suite}", premier=valeur, suite=liste)
+    return liste
+
+
+def _dates_lues(dates: Iterable[DateLue]) -> list[object]:
+    """Each date once (as `en_clair` writes it), as Texte values."""
+    valeurs: dict[str, object] = {}
+    for date in dates:
+        valeurs.setdefault(date.en_clair(), date.pour_texte())
+    return list(valeurs.values())
 
 
 def comparer(lecture: LectureCapture, date_declaree: dt.date | None,
-             heure_declaree: dt.time | None = None) -> list[str]:
-    """French warnings about the reading against the declared date (and time). Nothing when the
-    capture could not be read at all (no OCR on this server, not an image): we say only what we read."""
+             heure_declaree: dt.time | None = None) -> list[Texte]:
+    """French warnings about the reading against the declared date (and time), as Texte. Nothing
+    when the capture could not be read at all (no OCR on this server, not an image): we say only
+    what we read."""
     if not lecture.lu:
         return []
     if isinstance(date_declaree, dt.datetime):
@@ -413,12 +449,18 @@ def comparer(lecture: LectureCapture, date_declaree: dt.date | None,
     avertissements = []
     noms = _noms(lecture)
     if not lecture.dates:
-        rien = "" if lecture.texte else " (nous n'y avons lu aucun texte)"
-        avertissements.append(
-            f"Nous ne voyons aucune date sur {noms}{rien}. Le juge veut voir la date de chaque tentative. "
-            "Faites la capture quand la date est visible : l'horloge de l'ordinateur en bas de l'écran, "
-            "une page du site où la date est écrite, ou, juste après, une seconde capture du calendrier "
-            "du téléphone, à joindre avec la première.")
+        if lecture.texte:
+            avertissements.append(Texte(
+                "Nous ne voyons aucune date sur {noms}. Le juge veut voir la date de chaque tentative. "
+                "Faites la capture quand la date est visible : l'horloge de l'ordinateur en bas de l'écran, "
+                "une page du site où la date est écrite, ou, juste après, une seconde capture du calendrier "
+                "du téléphone, à joindre avec la première.", noms=noms))
+        else:
+            avertissements.append(Texte(
+                "Nous ne voyons aucune date sur {noms} (nous n'y avons lu aucun texte). Le juge veut voir la "
+                "date de chaque tentative. Faites la capture quand la date est visible : l'horloge de "
+                "l'ordinateur en bas de l'écran, une page du site où la date est écrite, ou, juste après, une "
+                "seconde capture du calendrier du téléphone, à joindre avec la première.", noms=noms))
         return avertissements
     if date_declaree is None:
         return avertissements
@@ -429,40 +471,47 @@ def comparer(lecture: LectureCapture, date_declaree: dt.date | None,
     lue, jour = min(proches, key=lambda p: abs((p[1] - date_declaree).days))
     ecart = abs((jour - date_declaree).days)
     if ecart > 1:
-        autres = ""
-        if len({d.en_clair() for d, _ in proches}) > 1:
-            autres = " (dates lues : " + ", ".join(dict.fromkeys(d.en_clair() for d, _ in proches)) + ")"
-        avertissements.append(
-            f"Sur {noms}, nous lisons la date du {lue.en_clair()}{autres}, mais vous avez indiqué le "
-            f"{date_longue(date_declaree)} pour cette tentative. Vérifiez la date de la tentative, "
-            "ou joignez la capture faite ce jour-là : le juge compare les deux.")
+        lues = _dates_lues(d for d, _ in proches)
+        if len(lues) > 1:
+            avertissements.append(Texte(
+                "Sur {noms}, nous lisons la date du {date} (dates lues : {dates}), mais vous avez indiqué le "
+                "{declaree} pour cette tentative. Vérifiez la date de la tentative, ou joignez la capture faite "
+                "ce jour-là : le juge compare les deux.",
+                noms=noms, date=lue.pour_texte(), dates=_liste(lues), declaree=date_declaree))
+        else:
+            avertissements.append(Texte(
+                "Sur {noms}, nous lisons la date du {date}, mais vous avez indiqué le {declaree} pour cette "
+                "tentative. Vérifiez la date de la tentative, ou joignez la capture faite ce jour-là : le juge "
+                "compare les deux.", noms=noms, date=lue.pour_texte(), declaree=date_declaree))
     elif heure_declaree is not None and lecture.heures and ecart == 0:
         minutes = heure_declaree.hour * 60 + heure_declaree.minute
         if all(abs(h.hour * 60 + h.minute - minutes) > 60 for h in lecture.heures):
-            lues = ", ".join(heure_fr(h) for h in lecture.heures[:3])
-            avertissements.append(
-                f"Sur {noms}, nous lisons l'heure {lues}, mais vous avez indiqué {heure_fr(heure_declaree)}. "
-                "Vérifiez l'heure de la tentative.")
+            avertissements.append(Texte(
+                "Sur {noms}, nous lisons l'heure {heures}, mais vous avez indiqué {heure}. Vérifiez l'heure de "
+                "la tentative.", noms=noms, heures=_liste([heure_fr(h) for h in lecture.heures[:3]]),
+                heure=heure_fr(heure_declaree)))
     return avertissements
 
 
-def resume(lecture: LectureCapture) -> str:
+def resume(lecture: LectureCapture) -> Texte | str:
     """« Nous avons lu sur la capture « c.png » : « Aucun créneau disponible » ; date : 12 octobre
-    2026 ; heure : 14 h 32. » — plain text (to show through the screens' safe helper); '' when
-    nothing could be read."""
+    2026 ; heure : 14 h 32. » — plain text, a Texte (to show through the screens' safe helper,
+    translated); '' when nothing could be read."""
     if not lecture.lu:
         return ""
-    morceaux = []
+    morceaux: list[object] = []
     if lecture.message:
-        morceaux.append(f"« {lecture.message} »")
+        morceaux.append(f"« {lecture.message} »")       # the site's words, as read
     if lecture.dates:
-        morceaux.append("date : " + ", ".join(dict.fromkeys(d.en_clair() for d in lecture.dates[:3])))
+        morceaux.append(Texte("date : {dates}", dates=_liste(_dates_lues(lecture.dates[:3]))))
     if lecture.heures:
-        morceaux.append(("heure : " if len(lecture.heures) == 1 else "heures : ")
-                        + ", ".join(heure_fr(h) for h in lecture.heures[:3]))
+        heures = _liste([heure_fr(h) for h in lecture.heures[:3]])
+        morceaux.append(Texte("heure : {heures}", heures=heures) if len(lecture.heures) == 1
+                        else Texte("heures : {heures}", heures=heures))
     if not morceaux:
         if lecture.texte:
             extrait = " ".join(lecture.texte.split())[:120]
-            return f"Nous avons lu sur {_noms(lecture)} : « {extrait} », sans date ni message du site."
-        return f"Nous n'avons lu aucun texte sur {_noms(lecture)}."
-    return f"Nous avons lu sur {_noms(lecture)} : " + " ; ".join(morceaux) + "."
+            return Texte("Nous avons lu sur {noms} : « {extrait} », sans date ni message du site.",
+                         noms=_noms(lecture), extrait=extrait)
+        return Texte("Nous n'avons lu aucun texte sur {noms}.", noms=_noms(lecture))
+    return Texte("Nous avons lu sur {noms} : {lu}.", noms=_noms(lecture), lu=_liste(morceaux, ";"))

@@ -5,6 +5,8 @@ screen of the letters, both in rdvrefere.yml.
 The plan's inputs are read from the client's answers without asking anything (an answer not given
 yet is simply missing: plan() accepts an incomplete dossier). Every text shown goes through
 `texte_sur`: the client's own words (name, address, what the site showed) are never evaluated.
+The plan's sentences (mots.Texte) are shown in the client's language (issue 13): each translated
+by `tr`, then escaped; a fixed template's own words are ours, not the client's.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from .courriers import (DemarcheCourrier, TentativeCourrier, ValeursCourrier, co
                         texte_contact_anef)
 from .dates import date_longue
 from .dossier import NATURES_DEMARCHE, REPONSES_DEMARCHE, reponse_de_la_demarche
+from .langues_serveur import date_pour_ecran, tr
+from .mots import Texte
 from .plan import Plan, plan
 from .verification import demarche_qui_arrete
 from .interview_objects import _defini, texte_sur
@@ -82,15 +86,21 @@ def plan_pour_ecran(client, aujourd_hui: dt.date | None = None) -> str:
         if e.cle == "depot":
             continue
         marque = "✔" if e.statut == "fait" else "➜" if e.statut == "maintenant" else "○"
-        lignes.append(f"* {marque} **{texte_sur(e.libelle)}** : {texte_sur(e.quand)}.")
+        # each value translated then escaped; the template only adds its punctuation (« : » in French)
+        ligne = Texte("{etape} : {quand}.", etape=f"**{texte_sur(tr(e.libelle))}**", quand=texte_sur(tr(e.quand)))
+        lignes.append(f"* {marque} {tr(ligne)}")
     lignes.append("")
     if p.arret:   # a written refusal or an appointment: no filing date, the reason instead (issue 11 point 4)
-        lignes += [f"**{texte_sur(m.texte)}**" for m in p.manque if m.chemin.endswith(".reponse")]
+        lignes += [f"**{texte_sur(tr(m.texte))}**" for m in p.manque if m.chemin.endswith(".reponse")]
         return "\n".join(lignes)
-    lignes.append(f"**Dépôt au tribunal possible à partir du {texte_sur(date_longue(p.depot_possible_a_partir_du))}.**")
+    # the dates written in the page's language and escaped, values of the fixed sentences
+    possible = Texte("Dépôt au tribunal possible à partir du {date}.",
+                     date=texte_sur(date_pour_ecran(p.depot_possible_a_partir_du)))
+    lignes.append(f"**{tr(possible)}**")
     if p.depot_conseille_a_partir_du != p.depot_possible_a_partir_du:
         lignes.append("")
-        lignes.append(f"Conseillé à partir du {texte_sur(date_longue(p.depot_conseille_a_partir_du))}.")
+        lignes.append(tr(Texte("Conseillé à partir du {date}.",
+                               date=texte_sur(date_pour_ecran(p.depot_conseille_a_partir_du)))))
     return "\n".join(lignes)
 
 
@@ -265,13 +275,21 @@ def garder_le_resultat(demarche) -> None:
         demarche.resultat = ""
 
 
+# dossier.REPONSES_DEMARCHE's words, written here so that scripts/phrases.py puts them in the
+# translation files: tr() finds a sentence without values by its French (a wording changed in
+# dossier.py is shown in French until it is written here too)
+_REPONSES_A_TRADUIRE = (Texte("pas encore de réponse"), Texte("un rendez-vous a été donné"),
+                        Texte("un refus écrit de donner un rendez-vous"), Texte("une autre réponse"))
+
+
 def reponse_pour_tableau(demarche) -> str:
-    """The « Réponse » column: the choice's words, and for « autre » the client's text (escaped)."""
+    """The « Réponse » column: the choice's words in the client's language, and for « autre » the
+    client's text as typed (escaped)."""
     recue = reponse_de_la_demarche(_defini(demarche, "reponse"), _defini(demarche, "resultat"))
     texte = _defini(demarche, "resultat")
     if recue == "autre" and isinstance(texte, str) and texte.strip():
         return texte_sur(texte.strip())
-    return texte_sur(REPONSES_DEMARCHE[recue])
+    return texte_sur(tr(REPONSES_DEMARCHE[recue]))
 
 
 def corriger_la_reponse(client) -> None:

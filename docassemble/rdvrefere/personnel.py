@@ -39,6 +39,7 @@ from pathlib import Path
 from .dates import date_longue
 from .dossier import TYPES_BLOCAGE
 from .juridictions import JuridictionInconnue, juridiction
+from .mots import Texte
 from .tentatives import bilan_des_dates
 
 __all__ = [
@@ -266,28 +267,30 @@ def _derniere(journal: Iterable[dict], code: str) -> dict | None:
 
 def _le(entree: dict | None) -> str:
     instant = _instant(entree.get("quand")) if entree else None
-    return f" le {date_longue(instant.date())}" if instant else ""
+    return Texte(" le {date}", date=instant.date()) if instant else ""
 
 
 def message_pour_le_client(statut: str, numero_affaire: str | None, journal: Iterable[dict]) -> str:
     """What the client is told about the review of the dossier, in one or two French sentences
-    (the staff member is not named: « l'équipe »)."""
+    (the staff member is not named: « l'équipe »); a mots.Texte, which the client's screen
+    shows in the page's language."""
     journal = list(journal or [])
     if est_depose(statut):
-        numero = f" ; numéro d'affaire {numero_affaire}" if numero_affaire else ""
-        suite = {ORDONNANCE_RECUE: " L'équipe a reçu l'ordonnance du juge.",
-                 EXECUTION_DEMANDEE: " L'équipe sait que vous avez demandé au tribunal de faire exécuter l'ordonnance.",
-                 EXECUTEE: " L'équipe sait que la préfecture vous a donné un rendez-vous.",
-                 REJETEE: " L'équipe sait que le juge a rejeté la demande."}.get(statut, "")
-        return (f"Votre requête a été déposée au tribunal{_le(_derniere(journal, 'depose'))}{numero}. "
-                "Le tribunal vous écrira sur Télérecours citoyens : gardez ce numéro." + suite)
+        numero = Texte(" ; numéro d'affaire {numero}", numero=numero_affaire) if numero_affaire else ""
+        suite = {ORDONNANCE_RECUE: Texte(" L'équipe a reçu l'ordonnance du juge."),
+                 EXECUTION_DEMANDEE: Texte(" L'équipe sait que vous avez demandé au tribunal de faire exécuter l'ordonnance."),
+                 EXECUTEE: Texte(" L'équipe sait que la préfecture vous a donné un rendez-vous."),
+                 REJETEE: Texte(" L'équipe sait que le juge a rejeté la demande.")}.get(statut, "")
+        return Texte("Votre requête a été déposée au tribunal{le}{numero}. "
+                     "Le tribunal vous écrira sur Télérecours citoyens : gardez ce numéro.{suite}",
+                     le=_le(_derniere(journal, "depose")), numero=numero, suite=suite)
     if statut == APPROUVE:
-        return (f"Votre dossier a été approuvé{_le(_derniere(journal, 'approuve'))} par l'équipe. "
-                "Les fichiers ci-dessous sont ceux qu'elle a vérifiés.")
+        return Texte("Votre dossier a été approuvé{le} par l'équipe. "
+                     "Les fichiers ci-dessous sont ceux qu'elle a vérifiés.", le=_le(_derniere(journal, "approuve")))
     if statut == PRET_A_RELIRE:
-        return ("Votre dossier a été transmis à l'équipe, qui va le relire. Cette page vous dira quand "
-                "il aura été approuvé.")
-    return "Votre dossier n'est pas encore terminé : l'équipe le relira quand vous aurez répondu à toutes les questions."
+        return Texte("Votre dossier a été transmis à l'équipe, qui va le relire. Cette page vous dira quand "
+                     "il aura été approuvé.")
+    return Texte("Votre dossier n'est pas encore terminé : l'équipe le relira quand vous aurez répondu à toutes les questions.")
 
 
 # --- an edited requête ---------------------------------------------------------------------------

@@ -21,6 +21,10 @@ import. The rules are the core's, imported from where they live, never restated:
 - the urgency of a first application (R. 522-1 CJA; presumed only for a renewal, CE 9 juin 2022
   n° 453391): required.
 
+The steps' names, statuses and dates (`Etape.libelle`, `Etape.quand`) are `mots.Texte`: French as
+before for the command line and the JSON, translated on the client's screen « Où en êtes-vous ? »
+(parcours_serveur.plan_pour_ecran, issue 13).
+
 `Plan.manque` lists what blocks filing, each with the dossier field it concerns (`chemin`), the
 same paths as `verification.verifier()`'s errors; `plan_depuis_dossier` adds `verifier`'s other
 errors (a missing capture, a future date…), so that the plan and `check` never disagree.
@@ -35,6 +39,7 @@ from typing import Any, Literal
 
 from .dates import date_longue
 from .dossier import NATURES_DEMARCHE, REPONSES_DEMARCHE, Dossier, reponse_de_la_demarche, resultat_est_une_reponse
+from .mots import Texte
 from .problemes import erreurs
 from .renouvellement import fenetre_r431_5, situation_du_renouvellement
 from .tentatives import (ECART_CONSEILLE_JOURS, ECART_REQUIS_JOURS, SEMAINES_CONSEILLEES, SEMAINES_REQUISES,
@@ -46,8 +51,8 @@ __all__ = ["Etape", "Manque", "Plan", "DemarcheFaite", "plan", "plan_depuis_doss
            "resultat_est_une_reponse"]
 
 Statut = Literal["fait", "a_faire", "maintenant", "en_attente"]
-STATUTS: dict[str, str] = {"fait": "fait", "a_faire": "à faire", "maintenant": "à faire maintenant",
-                           "en_attente": "en attente"}
+STATUTS: dict[str, str] = {"fait": Texte("fait"), "a_faire": Texte("à faire"),
+                           "maintenant": Texte("à faire maintenant"), "en_attente": Texte("en attente")}
 
 # The paths of the requirements the plan decides itself (the same as verifier()'s errors).
 CHEMIN_TENTATIVES = "tentatives"
@@ -97,17 +102,18 @@ class Etape:
     @property
     def quand(self) -> str:
         """« fait le 5 octobre 2026 », « à faire entre le … et le … », « à partir du … »…"""
+        statut = self.statut_libelle
         if self.statut == "fait":
-            return f"fait le {date_longue(self.fait_le)}" if self.fait_le else "fait"
+            return Texte("fait le {date}", date=self.fait_le) if self.fait_le else statut
         if self.debut and self.fin:
             if self.debut == self.fin:
-                return f"{self.statut_libelle} le {date_longue(self.debut)}"
-            return f"{self.statut_libelle} entre le {date_longue(self.debut)} et le {date_longue(self.fin)}"
+                return Texte("{statut} le {date}", statut=statut, date=self.debut)
+            return Texte("{statut} entre le {debut} et le {fin}", statut=statut, debut=self.debut, fin=self.fin)
         if self.debut:
-            return f"{self.statut_libelle} à partir du {date_longue(self.debut)}"
+            return Texte("{statut} à partir du {date}", statut=statut, date=self.debut)
         if self.fin:
-            return f"{self.statut_libelle} avant le {date_longue(self.fin)}"
-        return self.statut_libelle
+            return Texte("{statut} avant le {date}", statut=statut, date=self.fin)
+        return statut
 
     def ligne(self) -> str:
         """« Tentative de la semaine 2 : à faire entre le … et le … — raison »."""
@@ -209,9 +215,23 @@ def _demarche(valeur: DemarcheFaite | Mapping[str, Any] | Any) -> DemarcheFaite 
     return DemarcheFaite(nature, jour, reponse != "aucune", reponse)
 
 
+def _semaine(numero: int) -> Texte:
+    return Texte("Tentative de la semaine {n}", n=numero)
+
+
+# dossier.NATURES_DEMARCHE's words with a capital, as the steps and the démarche screen's choices
+# name them, each a Texte so that the client's screen translates it (a wording not found here
+# stays as it is: French)
+_LIBELLES_DEMARCHE: dict[str, Texte] = {t: t for t in (
+    Texte("Courriel à la préfecture"), Texte("Lettre recommandée avec accusé de réception"),
+    Texte("Demande au centre de contact citoyen de l'ANEF"), Texte("Passage au point d'accueil numérique"),
+    Texte("Autre démarche"))}
+
+
 def _libelle_demarche(nature: str) -> str:
     texte = NATURES_DEMARCHE.get(nature, nature)
-    return texte[:1].upper() + texte[1:]
+    libelle = texte[:1].upper() + texte[1:]
+    return _LIBELLES_DEMARCHE.get(libelle, libelle)
 
 
 def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt.date | None = None,
@@ -245,7 +265,7 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
         fenetre = fenetre_r431_5(date_expiration, anef=anef)
         regle = ("entre le cent-vingtième et le soixantième jour avant la fin du titre (titre demandé sur l'ANEF)"
                  if anef else "dans les deux mois avant la fin du titre")
-        libelle = "Délai pour demander le renouvellement (article R. 431-5 du CESEDA)"
+        libelle = Texte("Délai pour demander le renouvellement (article R. 431-5 du CESEDA)")
         situation = situation_du_renouvellement(nature, date_expiration, dates, anef=anef)
         if bilan.premiere is None and aujourd_hui < fenetre.debut:
             depart = fenetre.debut
@@ -279,10 +299,10 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
                        "où se voient l'adresse du site, le message et la date et l'heure.")
     if bilan.premiere is None:
         debut = max(aujourd_hui, depart)
-        etapes.append(Etape("tentative_1", "Tentative de la semaine 1", "maintenant" if debut <= aujourd_hui
+        etapes.append(Etape("tentative_1", _semaine(1), "maintenant" if debut <= aujourd_hui
                             else "en_attente", conseil_capture, debut, _dimanche(debut), bloquant=True))
     else:
-        etapes.append(Etape("tentative_1", "Tentative de la semaine 1", "fait",
+        etapes.append(Etape("tentative_1", _semaine(1), "fait",
                             "Première tentative de rendez-vous.", fait_le=bilan.premiere, bloquant=True))
     premiere = bilan.premiere or max(aujourd_hui, depart)
     requise = premiere + dt.timedelta(days=ECART_REQUIS_JOURS)
@@ -290,12 +310,12 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
                 f"moins {ECART_REQUIS_JOURS} jours après la première.")
     if bilan.suffisant:
         fait_le = next(d for d in dates if d >= requise)
-        etapes.append(Etape("tentative_2", "Tentative de la semaine 2", "fait", raison_2, fait_le=fait_le,
+        etapes.append(Etape("tentative_2", _semaine(2), "fait", raison_2, fait_le=fait_le,
                             bloquant=True))
         date_requise = fait_le
     else:
         debut = max(requise, aujourd_hui)
-        etapes.append(Etape("tentative_2", "Tentative de la semaine 2", "maintenant" if debut <= aujourd_hui
+        etapes.append(Etape("tentative_2", _semaine(2), "maintenant" if debut <= aujourd_hui
                             else "a_faire", raison_2, debut, _dimanche(debut), bloquant=True))
         date_requise = debut
         manque.append(Manque(CHEMIN_TENTATIVES,
@@ -307,7 +327,7 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
                 "chaque semaine jusqu'au dépôt.")
     if bilan.conseille:
         fait_le = next(d for d in dates if d >= premiere + dt.timedelta(days=ECART_CONSEILLE_JOURS))
-        etapes.append(Etape("tentative_3", "Tentative de la semaine 3", "fait", raison_3, fait_le=fait_le))
+        etapes.append(Etape("tentative_3", _semaine(3), "fait", raison_3, fait_le=fait_le))
         date_conseillee = fait_le
     else:
         debut = max(premiere + dt.timedelta(days=ECART_CONSEILLE_JOURS), aujourd_hui)
@@ -315,7 +335,7 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
             semaines_prises = set(bilan.semaines) | {lundi(date_requise)}
             while lundi(debut) in semaines_prises:
                 debut = lundi(debut) + dt.timedelta(days=7)
-        etapes.append(Etape("tentative_3", "Tentative de la semaine 3", "maintenant" if debut <= aujourd_hui
+        etapes.append(Etape("tentative_3", _semaine(3), "maintenant" if debut <= aujourd_hui
                             else "a_faire", raison_3, debut, _dimanche(debut)))
         date_conseillee = debut
         conseils.append(f"Une tentative sur une {SEMAINES_CONSEILLEES}e semaine, à partir du {date_longue(debut)}.")
@@ -351,13 +371,13 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
     courriel = next((d for d in faites if d.nature == "courriel"), None)
     lrar = next((d for d in faites if d.nature == "lrar"), None)
     if courriel is not None:
-        etapes.append(Etape("courriel", "Courriel à la préfecture", "fait",
+        etapes.append(Etape("courriel", Texte("Courriel à la préfecture"), "fait",
                             "Gardez le courriel envoyé et toute réponse." if not courriel.repondue else
                             "Une réponse a été reçue : gardez-la.", fait_le=courriel.date))
         date_courriel = courriel.date
     elif lrar is None:
         debut = max(aujourd_hui, depart)
-        etapes.append(Etape("courriel", "Courriel à la préfecture", "maintenant" if debut <= aujourd_hui
+        etapes.append(Etape("courriel", Texte("Courriel à la préfecture"), "maintenant" if debut <= aujourd_hui
                             else "en_attente", "Demandez un rendez-vous par écrit : le courriel est prêt dans "
                             "l'application. Gardez-en une copie.", debut, _dimanche(debut)))
         conseils.append("Un courriel à la préfecture pour demander un rendez-vous.")
@@ -365,7 +385,7 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
     else:
         date_courriel = lrar.date
     if lrar is not None:
-        etapes.append(Etape("lrar", "Lettre recommandée avec accusé de réception", "fait",
+        etapes.append(Etape("lrar", Texte("Lettre recommandée avec accusé de réception"), "fait",
                             "Gardez la preuve d'envoi et l'accusé de réception : la lettre restée sans réponse "
                             "sera la pièce n° 1 du dossier.", fait_le=lrar.date))
         fin_attente = lrar.date + delai
@@ -374,19 +394,19 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
                 avertissements.append(
                     "La préfecture a répondu à votre lettre. Si c'est un refus écrit, une décision existe : ce référé "
                     "ne convient plus. Faites-vous aider par une association ou un avocat.")
-            etapes.append(Etape("attente_reponse", "Réponse à la lettre recommandée", "fait", {
+            etapes.append(Etape("attente_reponse", Texte("Réponse à la lettre recommandée"), "fait", {
                 "refus_ecrit": "Un refus écrit a été reçu : ce référé ne convient plus.",
                 "rendez_vous": "Un rendez-vous a été donné : ce référé n'est plus utile."}.get(
                     lrar.reponse_recue, "Une réponse a été reçue : lisez-la avec une association si c'est un refus.")))
         else:
-            etapes.append(Etape("attente_reponse", "Attente de la réponse à la lettre recommandée",
+            etapes.append(Etape("attente_reponse", Texte("Attente de la réponse à la lettre recommandée"),
                                 "fait" if fin_attente <= aujourd_hui else "en_attente",
                                 f"La préfecture a {DELAI_REPONSE_JOURS} jours pour répondre avant que la lettre puisse "
                                 "être dite « à ce jour sans réponse ».", lrar.date, fin_attente,
                                 fait_le=fin_attente if fin_attente <= aujourd_hui else None))
     else:
         debut = max(aujourd_hui, date_courriel + delai)
-        etapes.append(Etape("lrar", "Lettre recommandée avec accusé de réception", "maintenant"
+        etapes.append(Etape("lrar", Texte("Lettre recommandée avec accusé de réception"), "maintenant"
                             if debut <= aujourd_hui else "a_faire",
                             f"Si le courriel reste sans réponse {DELAI_REPONSE_JOURS} jours, envoyez la lettre (prête "
                             "dans l'application) ; restée sans réponse, elle sera la pièce n° 1 du dossier.",
@@ -405,11 +425,11 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
     # --- the urgency of a first application (R. 522-1 CJA; CE 9 juin 2022 n° 453391) ----------
     if nature == "premiere_demande":
         if urgence:
-            etapes.append(Etape("urgence", "Raison urgente et sa preuve", "fait",
+            etapes.append(Etape("urgence", Texte("Raison urgente et sa preuve"), "fait",
                                 "Pour une première demande, le juge veut une raison urgente prouvée.",
                                 bloquant=True))
         else:
-            etapes.append(Etape("urgence", "Raison urgente et sa preuve", "maintenant",
+            etapes.append(Etape("urgence", Texte("Raison urgente et sa preuve"), "maintenant",
                                 "Pour une première demande, le juge ne suppose pas l'urgence : décrivez au moins une "
                                 "raison (emploi, santé, visa ou récépissé qui se termine…) et gardez sa preuve.",
                                 aujourd_hui, bloquant=True))
@@ -437,7 +457,7 @@ def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt
     if conseille > possible and not arret:
         raison += f" Conseillé à partir du {date_longue(conseille)}."
     ordre = sorted(etapes, key=lambda e: e.fait_le or e.debut or aujourd_hui)
-    ordre.append(Etape("depot", "Dépôt au tribunal", statut, raison, possible, bloquant=True))
+    ordre.append(Etape("depot", Texte("Dépôt au tribunal"), statut, raison, possible, bloquant=True))
     return Plan(tuple(ordre), possible, conseille, tuple(manque), tuple(conseils), tuple(avertissements), bilan, arret)
 
 

@@ -13,17 +13,20 @@ __all__ = ["Probleme", "Gravite", "erreurs", "avertissements"]
 @dataclass(frozen=True)
 class Probleme:
     """One problem: `chemin` is the field's path (« tentatives[2].date », 1-based lists),
-    `message` a French sentence, `gravite` « erreur » (blocks filing) or « avertissement »."""
+    `message` a French sentence, `gravite` « erreur » (blocks filing) or « avertissement ».
+    The message is often a mots.Texte (a str that keeps its template, so the client's screen can
+    show it translated); `str()` and `as_dict()` give the plain French str."""
 
     chemin: str
     message: str
     gravite: Gravite = "erreur"
 
     def __str__(self) -> str:
-        return f"{self.chemin} : {self.message}" if self.chemin else self.message
+        return f"{self.chemin} : {self.message}" if self.chemin else str(self.message)
 
     def as_dict(self) -> dict[str, str]:
-        return {"chemin": self.chemin, "message": self.message, "gravite": self.gravite}
+        """Plain data (the bundle's manifest, the background's answers): the message as a plain str."""
+        return {"chemin": self.chemin, "message": str(self.message), "gravite": self.gravite}
 
 
 def erreurs(problemes: list[Probleme]) -> list[Probleme]:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from .dates import date_longue, en_lettres, heure_insecable, jour_et_date
 from .dossier import DOCUMENTS, NATURES_FRAIS, Circonstance, Demarche, Dossier
 from .juridictions import COLLECTIVITES_COUVERTES, juridiction
+from .mots import Texte
 from .numerotation import Piece, piece_de
 from .problemes import Probleme
 from .renouvellement import situation_du_dossier
@@ -1032,61 +1033,64 @@ def contexte_inventaire(dossier: Dossier, pieces: list[Piece], pages: dict[int, 
 
 def avertissements_requete(dossier: Dossier) -> list[Probleme]:
     """What may make the judge refuse, though the requête can be filed (gravité « avertissement »),
-    in French, for the interview's review screen, the staff screens and the command line."""
+    in French (mots.Texte: the client's review screen shows them in the client's language), for the
+    interview's review screen, the staff screens and the command line."""
     problemes: list[Probleme] = []
     u, c = dossier.urgence, dossier.conclusions
     if u.oqtf_non_executee:
         # CE, 9 juin 2022, n° 453391: in principle no urgency for a person under an unexecuted OQTF.
         problemes.append(Probleme(
             "urgence.oqtf_non_executee",
-            "vous avez une obligation de quitter le territoire français (OQTF) qui n'a pas été exécutée. Dans ce "
-            "cas, les juges disent qu'en principe il n'y a pas d'urgence. Le référé risque fort d'être rejeté. "
-            "La requête parle de l'OQTF, car le juge la connaîtra de toute façon. Avant de déposer, faites "
-            "examiner votre situation par une association ou un avocat : une autre démarche peut être plus "
-            "adaptée.", "avertissement"))
+            Texte("vous avez une obligation de quitter le territoire français (OQTF) qui n'a pas été exécutée. Dans ce "
+                  "cas, les juges disent qu'en principe il n'y a pas d'urgence. Le référé risque fort d'être rejeté. "
+                  "La requête parle de l'OQTF, car le juge la connaîtra de toute façon. Avant de déposer, faites "
+                  "examiner votre situation par une association ou un avocat : une autre démarche peut être plus "
+                  "adaptée."), "avertissement"))
     if dossier.demande.nature == "premiere_demande" and not u.circonstances:
         # CE, 9 juin 2022, n° 453391: urgency is presumed for a renewal only; otherwise particular circumstances.
         problemes.append(Probleme(
             "urgence.circonstances",
-            "pour une première demande, le juge ne suppose pas que c'est urgent. Il attend des raisons précises, "
-            "prouvées par des pièces. Par exemple : fin d'un visa ou d'un récépissé, emploi ou promesse "
-            "d'embauche, santé, école des enfants, vie de famille, limite d'âge. Sans ces raisons, la requête "
-            "sera probablement rejetée.", "avertissement"))
+            Texte("pour une première demande, le juge ne suppose pas que c'est urgent. Il attend des raisons précises, "
+                  "prouvées par des pièces. Par exemple : fin d'un visa ou d'un récépissé, emploi ou promesse "
+                  "d'embauche, santé, école des enfants, vie de famille, limite d'âge. Sans ces raisons, la requête "
+                  "sera probablement rejetée."), "avertissement"))
     for i, circonstance in enumerate(u.circonstances, 1):
         if not circonstance.fichiers:
             problemes.append(Probleme(
                 f"urgence.circonstances[{i}].fichiers",
-                "cette circonstance n'a aucune pièce pour la prouver. Joignez un justificatif si vous en avez un "
-                "(contrat, certificat, attestation…). Sinon, le juge pourra ne pas la retenir.", "avertissement"))
+                Texte("cette circonstance n'a aucune pièce pour la prouver. Joignez un justificatif si vous en avez un "
+                      "(contrat, certificat, attestation…). Sinon, le juge pourra ne pas la retenir."), "avertissement"))
     for i, demarche in enumerate(dossier.demarches, 1):
         if not demarche.fichiers:
             problemes.append(Probleme(
                 f"demarches[{i}].fichiers",
-                "cette démarche n'a pas de justificatif : elle sera décrite dans la requête, mais sans pièce pour la "
-                "prouver. Joignez la copie du courrier, du courriel ou du ticket si vous l'avez.", "avertissement"))
+                Texte("cette démarche n'a pas de justificatif : elle sera décrite dans la requête, mais sans pièce pour la "
+                      "prouver. Joignez la copie du courrier, du courriel ou du ticket si vous l'avez."), "avertissement"))
     if c.astreinte_euros > 150:
         problemes.append(Probleme(
             "conclusions.astreinte_euros",
-            f"une astreinte de {c.astreinte_euros} € par jour est élevée : les juges accordent en général de 50 à "
-            "150 € par jour de retard.", "avertissement"))
+            Texte("une astreinte de {euros} € par jour est élevée : les juges accordent en général de 50 à "
+                  "150 € par jour de retard.", euros=c.astreinte_euros), "avertissement"))
     if c.frais_l761_1_euros > 0 and not c.frais:
         problemes.append(Probleme(
             "conclusions.frais_l761_1_euros",
             # CJA L. 761-1: « frais exposés et non compris dans les dépens »; without a lawyer, only costs paid.
-            f"vous demandez {c.frais_l761_1_euros} € de frais, sans dire lesquels. Le juge ne rembourse que des "
-            "frais vraiment payés (copies, timbre de la lettre recommandée, transport…). "
-            "La requête ne demandera donc rien : indiquez chaque frais et son montant, et joignez les reçus.",
+            Texte("vous demandez {euros} € de frais, sans dire lesquels. Le juge ne rembourse que des "
+                  "frais vraiment payés (copies, timbre de la lettre recommandée, transport…). "
+                  "La requête ne demandera donc rien : indiquez chaque frais et son montant, et joignez les reçus.",
+                  euros=c.frais_l761_1_euros),
             "avertissement"))
     elif c.frais and c.frais_l761_1_euros > c.total_frais:
         problemes.append(Probleme(
             "conclusions.frais_l761_1_euros",
-            f"vous demandez {c.frais_l761_1_euros} €, mais les frais indiqués font {c.total_frais} € : sans "
-            "avocat, le juge ne rembourse que les frais réellement payés. Demandez la somme des frais indiqués.",
+            Texte("vous demandez {euros} €, mais les frais indiqués font {total} € : sans "
+                  "avocat, le juge ne rembourse que les frais réellement payés. Demandez la somme des frais indiqués.",
+                  euros=c.frais_l761_1_euros, total=c.total_frais),
             "avertissement"))
     if c.aide_juridictionnelle_provisoire:
         problemes.append(Probleme(
             "conclusions.aide_juridictionnelle_provisoire",
-            "la requête demande l'aide juridictionnelle à titre provisoire. Déposez aussi la demande d'aide "
-            "juridictionnelle elle-même (formulaire Cerfa) au bureau d'aide juridictionnelle du tribunal.",
+            Texte("la requête demande l'aide juridictionnelle à titre provisoire. Déposez aussi la demande d'aide "
+                  "juridictionnelle elle-même (formulaire Cerfa) au bureau d'aide juridictionnelle du tribunal."),
             "avertissement"))
     return problemes

@@ -16,6 +16,10 @@ The rule applied here:
   when fewer than seven days separate the first from the last;
 - a warning under three distinct weeks or under fourteen days between the first and the last.
 Courts count distinct days and weeks, not screenshots.
+
+The sentences the client's screens show (the summary, the problems) are `mots.Texte`: French
+as before for the command line, the staff and the documents, translatable on the screens
+(issue 13).
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .dates import date_longue
 from .dossier import Tentative
+from .mots import Texte
 from .problemes import Probleme
 
 __all__ = ["SEMAINES_REQUISES", "SEMAINES_CONSEILLEES", "ECART_REQUIS_JOURS", "ECART_CONSEILLE_JOURS",
@@ -81,41 +85,45 @@ class BilanTentatives:
     def conseille(self) -> bool:
         return self.nombre_de_semaines >= SEMAINES_CONSEILLEES and self.ecart_jours >= ECART_CONSEILLE_JOURS
 
-    def constat(self) -> str:
+    def constat(self) -> Texte:
         """« 3 tentatives sur 11 jours, au cours de 3 semaines différentes », without the advice."""
         if self.nombre == 0:
-            return "Aucune tentative pour l'instant"
+            return Texte("Aucune tentative pour l'instant")
         if self.nombre == 1:
-            return "1 tentative pour l'instant"
+            return Texte("1 tentative pour l'instant")
         if self.ecart_jours == 0:
-            return f"{self.nombre} tentatives, toutes le même jour"
-        k = self.nombre_de_semaines
-        semaines = "au cours d'une seule semaine" if k == 1 else f"au cours de {k} semaines différentes"
-        return f"{self.nombre} tentatives sur {self.periode_jours} jours, {semaines}"
+            return Texte("{nombre} tentatives, toutes le même jour", nombre=self.nombre)
+        if self.nombre_de_semaines == 1:
+            return Texte("{nombre} tentatives sur {jours} jours, au cours d'une seule semaine",
+                         nombre=self.nombre, jours=self.periode_jours)
+        return Texte("{nombre} tentatives sur {jours} jours, au cours de {semaines} semaines différentes",
+                     nombre=self.nombre, jours=self.periode_jours, semaines=self.nombre_de_semaines)
 
-    def resume(self) -> str:
-        """French sentences: how many attempts, over how many days and weeks, and what is missing."""
+    def resume(self) -> Texte:
+        """How many attempts, over how many days and weeks, and what is missing (a Texte: French,
+        translatable on the screens)."""
         if self.nombre == 0:
-            return ("Aucune tentative pour l'instant. Il en faut sur au moins deux semaines différentes, la "
-                    "dernière au moins sept jours après la première ; trois semaines et quatorze jours de "
-                    "préférence.")
-        texte = self.constat() + "."
+            return Texte("Aucune tentative pour l'instant. Il en faut sur au moins deux semaines différentes, la "
+                         "dernière au moins sept jours après la première ; trois semaines et quatorze jours de "
+                         "préférence.")
+        constat = self.constat()
         if not self.suffisant:
-            return (texte + " Il en faut sur au moins deux semaines différentes, la dernière au moins sept jours "
-                    "après la première. Refaites une tentative une autre semaine, à partir du "
-                    f"{date_longue(self.premiere + dt.timedelta(days=ECART_REQUIS_JOURS))}.")
+            return Texte("{constat}. Il en faut sur au moins deux semaines différentes, la dernière au moins sept "
+                         "jours après la première. Refaites une tentative une autre semaine, à partir du {date}.",
+                         constat=constat, date=self.premiere + dt.timedelta(days=ECART_REQUIS_JOURS))
         if not self.conseille:
             if self.nombre_de_semaines < SEMAINES_CONSEILLEES and self.ecart_jours < ECART_CONSEILLE_JOURS:
-                quoi = "une tentative sur une troisième semaine, au moins quatorze jours après la première,"
-            elif self.nombre_de_semaines < SEMAINES_CONSEILLEES:
-                quoi = "une tentative sur une troisième semaine"
-            else:
-                quoi = ("une tentative à partir du "
-                        f"{date_longue(self.premiere + dt.timedelta(days=ECART_CONSEILLE_JOURS))}, quatorze jours "
-                        "après la première,")
-            return texte + f" C'est le minimum ; {quoi} renforcera beaucoup la demande."
+                return Texte("{constat}. C'est le minimum ; une tentative sur une troisième semaine, au moins "
+                             "quatorze jours après la première, renforcera beaucoup la demande.", constat=constat)
+            if self.nombre_de_semaines < SEMAINES_CONSEILLEES:
+                return Texte("{constat}. C'est le minimum ; une tentative sur une troisième semaine renforcera "
+                             "beaucoup la demande.", constat=constat)
+            return Texte("{constat}. C'est le minimum ; une tentative à partir du {date}, quatorze jours après la "
+                         "première, renforcera beaucoup la demande.",
+                         constat=constat, date=self.premiere + dt.timedelta(days=ECART_CONSEILLE_JOURS))
         # never « c'est suffisant » (issue 14 point 3): the judges look at the spread, keep trying
-        return texte + " Continuez d'essayer chaque semaine jusqu'au dépôt : plus les essais durent, plus la demande est solide."
+        return Texte("{constat}. Continuez d'essayer chaque semaine jusqu'au dépôt : plus les essais durent, plus la "
+                     "demande est solide.", constat=constat)
 
 
 def bilan_des_dates(dates: Iterable[dt.date]) -> BilanTentatives:
@@ -137,16 +145,18 @@ def regle_des_tentatives(tentatives: list[Tentative], *, date_naissance: dt.date
     for position, tentative in tentatives_triees(tentatives):
         chemin = f"tentatives[{position}]"
         if tentative.date > aujourd_hui:
-            problemes.append(Probleme(f"{chemin}.date", f"la date du {date_longue(tentative.date)} est dans le futur."))
+            problemes.append(Probleme(f"{chemin}.date", Texte("la date du {date} est dans le futur.",
+                                                              date=tentative.date)))
             continue
         if date_naissance and tentative.date < date_naissance:
             problemes.append(Probleme(f"{chemin}.date",
-                                      f"la date du {date_longue(tentative.date)} est antérieure à la naissance du requérant."))
+                                      Texte("la date du {date} est antérieure à la naissance du requérant.",
+                                            date=tentative.date)))
             continue
         if not tentative.fichiers:
             problemes.append(Probleme(f"{chemin}.fichiers",
-                                      "joignez la capture d'écran de cette tentative : sans elle, le juge ne peut pas "
-                                      "la tenir pour prouvée."))
+                                      Texte("joignez la capture d'écran de cette tentative : sans elle, le juge ne "
+                                            "peut pas la tenir pour prouvée.")))
         valables.append(tentative)
     bilan = bilan_des_tentatives(valables)
     if not bilan.suffisant:
@@ -154,23 +164,27 @@ def regle_des_tentatives(tentatives: list[Tentative], *, date_naissance: dt.date
         # ISO weeks but five days, were not enough. The client reads the rule, not the case number.
         problemes.append(Probleme(
             "tentatives",
-            f"les tentatives doivent avoir été faites sur au moins {SEMAINES_REQUISES} semaines différentes. La "
-            f"dernière doit avoir eu lieu au moins {ECART_REQUIS_JOURS} jours après la première. Les juges ont déjà "
-            "refusé des captures prises en cinq jours, du vendredi au mercredi suivant, même sur deux semaines. "
-            f"{bilan.resume()}"))
+            Texte("les tentatives doivent avoir été faites sur au moins {semaines} semaines différentes. La "
+                  "dernière doit avoir eu lieu au moins {jours} jours après la première. Les juges ont déjà "
+                  "refusé des captures prises en cinq jours, du vendredi au mercredi suivant, même sur deux "
+                  "semaines. {resume}",
+                  semaines=SEMAINES_REQUISES, jours=ECART_REQUIS_JOURS, resume=bilan.resume())))
     elif not bilan.conseille:
-        manque = []
-        if bilan.nombre_de_semaines < SEMAINES_CONSEILLEES:
-            manque.append("ne couvrent que deux semaines")
-        if bilan.ecart_jours < ECART_CONSEILLE_JOURS:
-            manque.append(f"ne s'étendent que sur {bilan.periode_jours} jours")
+        deux_semaines = bilan.nombre_de_semaines < SEMAINES_CONSEILLEES
+        if deux_semaines and bilan.ecart_jours < ECART_CONSEILLE_JOURS:
+            manque = Texte("ne couvrent que deux semaines et ne s'étendent que sur {jours} jours",
+                           jours=bilan.periode_jours)
+        elif deux_semaines:
+            manque = Texte("ne couvrent que deux semaines")
+        else:
+            manque = Texte("ne s'étendent que sur {jours} jours", jours=bilan.periode_jours)
         # CE 10 juin 2020, n° 435594: captures taken in five days (Friday 13 to Wednesday 18 September
         # 2019) were not enough; three weeks and fourteen days is what the judges usually grant on.
         problemes.append(Probleme(
             "tentatives",
-            f"les tentatives {' et '.join(manque)}. Les juges refusent quand les tentatives sont trop rapprochées. "
-            "Ils ont déjà refusé des captures prises en cinq jours, même sur deux semaines. En général, ils accordent le rendez-vous "
-            "quand les tentatives durent au moins trois semaines et quatorze jours. Faites une nouvelle tentative "
-            "une autre semaine avant de déposer.",
+            Texte("les tentatives {manque}. Les juges refusent quand les tentatives sont trop rapprochées. "
+                  "Ils ont déjà refusé des captures prises en cinq jours, même sur deux semaines. En général, ils "
+                  "accordent le rendez-vous quand les tentatives durent au moins trois semaines et quatorze jours. "
+                  "Faites une nouvelle tentative une autre semaine avant de déposer.", manque=manque),
             "avertissement"))
     return problemes

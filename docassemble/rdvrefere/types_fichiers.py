@@ -58,51 +58,53 @@ EXTENSION_USUELLE = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "webp": ".web
                      "tiff": ".tif", "heif": ".heic", "docx": ".docx", "odt": ".odt", "rtf": ".rtf",
                      "doc": ".doc"}
 
-# French description, with article, of every genre this module can name.
+# French description, with article, of every genre this module can name (a mots.Texte: the
+# refusal messages that name it are shown in the client's language).
 _DESCRIPTIONS = {
-    "pdf": "un document PDF",
-    "jpeg": "une image JPEG",
-    "png": "une image PNG",
-    "webp": "une image WebP",
-    "gif": "une image GIF",
-    "tiff": "une image TIFF",
-    "heif": "une photo HEIC (format des iPhone)",
-    "docx": "un document Word (.docx)",
-    "odt": "un document OpenDocument (.odt)",
-    "rtf": "un document RTF",
-    "doc": "un document Word ancien format (.doc)",
-    "zip": "une archive ZIP",
-    "archive": "une archive compressée",
-    "exe": "un programme (fichier exécutable)",
-    "video": "une vidéo",
-    "audio": "un enregistrement sonore",
-    "texte_brut": "un fichier texte brut (.txt)",
-    "html": "une page web (HTML)",
-    "tableur": "un tableur (Excel ou Calc)",
-    "presentation": "une présentation (PowerPoint ou Impress)",
-    "courriel": "un courriel enregistré",
-    "office_chiffre": "un document Office protégé par un mot de passe",
-    "office": "un document Microsoft Office d'un type non pris en charge",
-    "bmp": "une image BMP",
-    "svg": "une image SVG",
-    "avif": "une image AVIF",
-    "inconnu": "un fichier d'un type inconnu",
+    "pdf": Texte("un document PDF"),
+    "jpeg": Texte("une image JPEG"),
+    "png": Texte("une image PNG"),
+    "webp": Texte("une image WebP"),
+    "gif": Texte("une image GIF"),
+    "tiff": Texte("une image TIFF"),
+    "heif": Texte("une photo HEIC (format des iPhone)"),
+    "docx": Texte("un document Word (.docx)"),
+    "odt": Texte("un document OpenDocument (.odt)"),
+    "rtf": Texte("un document RTF"),
+    "doc": Texte("un document Word ancien format (.doc)"),
+    "zip": Texte("une archive ZIP"),
+    "archive": Texte("une archive compressée"),
+    "exe": Texte("un programme (fichier exécutable)"),
+    "video": Texte("une vidéo"),
+    "audio": Texte("un enregistrement sonore"),
+    "texte_brut": Texte("un fichier texte brut (.txt)"),
+    "html": Texte("une page web (HTML)"),
+    "tableur": Texte("un tableur (Excel ou Calc)"),
+    "presentation": Texte("une présentation (PowerPoint ou Impress)"),
+    "courriel": Texte("un courriel enregistré"),
+    "office_chiffre": Texte("un document Office protégé par un mot de passe"),
+    "office": Texte("un document Microsoft Office d'un type non pris en charge"),
+    "bmp": Texte("une image BMP"),
+    "svg": Texte("une image SVG"),
+    "avif": Texte("une image AVIF"),
+    "inconnu": Texte("un fichier d'un type inconnu"),
 }
 
-# What to do instead, for the types people actually try to upload.
+# What to do instead, for the types people actually try to upload (mots.Texte, as above).
 CONSEILS = {
-    "zip": "ouvrez l'archive et déposez chacun des fichiers qu'elle contient",
-    "archive": "ouvrez l'archive et déposez chacun des fichiers qu'elle contient",
-    "video": "faites des captures d'écran des passages utiles et déposez-les",
-    "audio": "décrivez son contenu par écrit (date, heure, ce qui a été dit)",
-    "html": "ouvrez la page, choisissez « Imprimer » puis « Enregistrer au format PDF », et déposez le PDF",
-    "texte_brut": "copiez le texte dans un document Word ou LibreOffice, ou enregistrez-le en PDF",
-    "courriel": "ouvrez le courriel, choisissez « Imprimer » puis « Enregistrer au format PDF », et déposez le PDF",
-    "tableur": "enregistrez-le au format PDF depuis votre tableur, et déposez le PDF",
-    "presentation": "enregistrez-la au format PDF, et déposez le PDF",
-    "bmp": "enregistrez-la en JPEG ou en PNG, ou faites-en une capture d'écran",
-    "svg": "enregistrez-la en PNG ou en PDF",
-    "avif": "enregistrez-la en JPEG ou en PNG, ou faites-en une capture d'écran",
+    "zip": Texte("ouvrez l'archive et déposez chacun des fichiers qu'elle contient"),
+    "archive": Texte("ouvrez l'archive et déposez chacun des fichiers qu'elle contient"),
+    "video": Texte("faites des captures d'écran des passages utiles et déposez-les"),
+    "audio": Texte("décrivez son contenu par écrit (date, heure, ce qui a été dit)"),
+    "html": Texte("ouvrez la page, choisissez « Imprimer » puis « Enregistrer au format PDF », et déposez le PDF"),
+    "texte_brut": Texte("copiez le texte dans un document Word ou LibreOffice, ou enregistrez-le en PDF"),
+    "courriel": Texte("ouvrez le courriel, choisissez « Imprimer » puis « Enregistrer au format PDF », "
+                      "et déposez le PDF"),
+    "tableur": Texte("enregistrez-le au format PDF depuis votre tableur, et déposez le PDF"),
+    "presentation": Texte("enregistrez-la au format PDF, et déposez le PDF"),
+    "bmp": Texte("enregistrez-la en JPEG ou en PNG, ou faites-en une capture d'écran"),
+    "svg": Texte("enregistrez-la en PNG ou en PDF"),
+    "avif": Texte("enregistrez-la en JPEG ou en PNG, ou faites-en une capture d'écran"),
 }
 
 _HEIF_MARQUES = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
@@ -115,7 +117,8 @@ class Detection:
     endommage: bool = False    # recognised, but the container itself is unreadable (zip)
 
 
-def description(genre: str) -> str:
+def description(genre: str) -> Texte:
+    """« un document PDF », « une image JPEG »…: the genre in French, with its article (a Texte)."""
     return _DESCRIPTIONS.get(genre, _DESCRIPTIONS["inconnu"])
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from .conversion import FichierRefuse, Limites, examiner_fichier
-from .dates import date_longue
 from .dossier import NATURES_DEMARCHE, Dossier, reponse_de_la_demarche
 from .juridictions import juridiction
+from .mots import Texte
 from .numerotation import Piece, libelle_ascii, numeroter
 from .problemes import Probleme
 from .renouvellement import situation_du_dossier
@@ -26,8 +26,28 @@ DILIGENCES_ANEF = {"contact_anef", "accueil_numerique"}
 DELAI_REPONSE_JOURS = 8   # a démarche younger than this has not yet been left unanswered
 
 
-def _anciennete(jours: int) -> str:
-    return "aujourd'hui même" if jours == 0 else ("il y a 1 jour" if jours == 1 else f"il y a {jours} jours")
+def _anciennete(jours: int) -> Texte:
+    if jours == 0:
+        return Texte("aujourd'hui même")
+    return Texte("il y a 1 jour") if jours == 1 else Texte("il y a {jours} jours", jours=jours)
+
+
+# The démarches' names in the messages (each a Texte, so the client's screen shows it translated);
+# the same French as dossier.NATURES_DEMARCHE, which stays the reference: a name changed there and
+# not here is shown in French as it is there.
+_NATURES_TRADUISIBLES = {
+    "courriel": Texte("courriel à la préfecture"),
+    "lrar": Texte("lettre recommandée avec accusé de réception"),
+    "contact_anef": Texte("demande au centre de contact citoyen de l'ANEF"),
+    "accueil_numerique": Texte("passage au point d'accueil numérique"),
+    "autre": Texte("autre démarche"),
+}
+
+
+def _nature(cle: str) -> str:
+    """The name of a démarche's nature (NATURES_DEMARCHE), as a Texte when it can be translated."""
+    traduisible = _NATURES_TRADUISIBLES.get(cle)
+    return traduisible if traduisible == NATURES_DEMARCHE[cle] else NATURES_DEMARCHE[cle]
 
 
 # --- an answer that ends the référé path (issue 11 point 4) ------------------------------------
@@ -68,29 +88,37 @@ def demarche_qui_arrete(demarches) -> tuple[int, object, str] | None:
     return numero, d, arret
 
 
-def message_de_reponse(numero: int, nature: str | None, date: dt.date | None, reponse: str) -> str:
+def _demarche_nommee(numero: int, nature: str | None, date: dt.date | None) -> Texte:
+    """« démarche n° 2 : courriel à la préfecture du 16 octobre 2026 » (its nature and date when known)."""
+    if nature in NATURES_DEMARCHE and date is not None:
+        return Texte("démarche n° {numero} : {nature} du {date}", numero=numero, nature=_nature(nature), date=date)
+    if nature in NATURES_DEMARCHE:
+        return Texte("démarche n° {numero} : {nature}", numero=numero, nature=_nature(nature))
+    if date is not None:
+        return Texte("démarche n° {numero} du {date}", numero=numero, date=date)
+    return Texte("démarche n° {numero}", numero=numero)
+
+
+def message_de_reponse(numero: int, nature: str | None, date: dt.date | None, reponse: str) -> Texte:
     """The French sentence (lower-case start, as Probleme messages) for a démarche whose answer ends
     the référé path, naming the démarche."""
-    quoi = f"démarche n° {numero}"
-    if nature in NATURES_DEMARCHE:
-        quoi += f" : {NATURES_DEMARCHE[nature]}"
-    if date is not None:
-        quoi += f" du {date_longue(date)}"
+    quoi = _demarche_nommee(numero, nature, date)
     if reponse == "refus_ecrit":
-        return (f"la préfecture a refusé par écrit de vous donner un rendez-vous ({quoi}). C'est une décision : "
-                "ce référé ne convient plus. Il faut maintenant contester ce refus devant le tribunal administratif "
-                "(un référé-suspension et une demande d'annulation). Le délai pour le faire est écrit à la fin du "
-                "courrier. Faites-vous aider vite par une association ou un avocat (3039, appel gratuit).")
-    return (f"la préfecture vous a donné un rendez-vous ({quoi}). Ce référé sert à obtenir un rendez-vous : vous "
-            "en avez un, le juge n'a donc plus rien à ordonner. Allez au rendez-vous avec vos documents. Si le "
-            "rendez-vous est annulé, changez la réponse de cette démarche.")
+        return Texte("la préfecture a refusé par écrit de vous donner un rendez-vous ({demarche}). C'est une "
+                     "décision : ce référé ne convient plus. Il faut maintenant contester ce refus devant le tribunal "
+                     "administratif (un référé-suspension et une demande d'annulation). Le délai pour le faire est "
+                     "écrit à la fin du courrier. Faites-vous aider vite par une association ou un avocat (3039, "
+                     "appel gratuit).", demarche=quoi)
+    return Texte("la préfecture vous a donné un rendez-vous ({demarche}). Ce référé sert à obtenir un rendez-vous : "
+                 "vous en avez un, le juge n'a donc plus rien à ordonner. Allez au rendez-vous avec vos documents. Si "
+                 "le rendez-vous est annulé, changez la réponse de cette démarche.", demarche=quoi)
 
 
 def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Probleme]:
     """The démarches: dates; the ANEF diligences CESEDA R. 431-2 requires (blocking); a démarche
     without answer sent too recently to prove anything (warning). (What merely weakens them — no
     copy — is in requete.avertissements_requete, which verifier() also calls.)"""
-    problemes = [Probleme(f"demarches[{i}].date", f"la date du {date_longue(d.date)} est dans le futur.")
+    problemes = [Probleme(f"demarches[{i}].date", Texte("la date du {date} est dans le futur.", date=d.date))
                  for i, d in enumerate(dossier.demarches, 1) if d.date > aujourd_hui]
     if dossier.blocage.type == "anef" and not any(d.nature in DILIGENCES_ANEF for d in dossier.demarches):
         # The requête quotes R. 431-2 (« ayant accompli toutes les diligences qui lui incombent ») and
@@ -100,13 +128,13 @@ def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Proble
         # « impossibilité constatée » of using the téléservice. The démarches' names are the interview's.
         problemes.append(Probleme(
             "demarches",
-            "pour un blocage de l'ANEF, une autre solution que le site n'est possible qu'après une demande d'aide. "
-            "Il faut avoir demandé de l'aide et ne toujours pas pouvoir utiliser le site. Sans cette démarche, la "
-            "requête se contredirait. Contactez "
-            "le centre de contact citoyen de l'ANEF, par téléphone ou par le formulaire en ligne. Ou bien allez "
-            "au point d'accueil numérique de la préfecture. Puis ajoutez cette démarche avec sa preuve : ticket, "
-            f"courriel de réponse ou attestation. Choisissez « {NATURES_DEMARCHE['contact_anef']} » ou "
-            f"« {NATURES_DEMARCHE['accueil_numerique']} »."))
+            Texte("pour un blocage de l'ANEF, une autre solution que le site n'est possible qu'après une demande "
+                  "d'aide. Il faut avoir demandé de l'aide et ne toujours pas pouvoir utiliser le site. Sans cette "
+                  "démarche, la requête se contredirait. Contactez le centre de contact citoyen de l'ANEF, par "
+                  "téléphone ou par le formulaire en ligne. Ou bien allez au point d'accueil numérique de la "
+                  "préfecture. Puis ajoutez cette démarche avec sa preuve : ticket, courriel de réponse ou "
+                  "attestation. Choisissez « {contact_anef} » ou « {accueil_numerique} ».",
+                  contact_anef=_nature("contact_anef"), accueil_numerique=_nature("accueil_numerique"))))
     for i, d in enumerate(dossier.demarches, 1):
         if reponse_qui_arrete(d.reponse, d.resultat):
             problemes.append(Probleme(f"demarches[{i}].reponse", message_de_reponse(i, d.nature, d.date,
@@ -116,10 +144,10 @@ def verifier_demarches(dossier: Dossier, *, aujourd_hui: dt.date) -> list[Proble
         if d.reponse_recue == "aucune" and 0 <= age < DELAI_REPONSE_JOURS:
             problemes.append(Probleme(
                 f"demarches[{i}].date",
-                f"cette démarche date seulement du {date_longue(d.date)} ({_anciennete(age)}). L'administration "
-                "n'a pas encore eu le temps d'y répondre. La requête dira seulement qu'elle est « à ce jour "
-                f"sans réponse ». Attendez au moins {DELAI_REPONSE_JOURS} jours avant de "
-                "déposer, ou indiquez la réponse reçue.", "avertissement"))
+                Texte("cette démarche date seulement du {date} ({anciennete}). L'administration n'a pas encore eu "
+                      "le temps d'y répondre. La requête dira seulement qu'elle est « à ce jour sans réponse ». "
+                      "Attendez au moins {jours} jours avant de déposer, ou indiquez la réponse reçue.",
+                      date=d.date, anciennete=_anciennete(age), jours=DELAI_REPONSE_JOURS), "avertissement"))
     return problemes
 
 
@@ -136,43 +164,44 @@ def verifier_urgence(dossier: Dossier, *, aujourd_hui: dt.date | None = None) ->
     if dossier.demande.nature == "premiere_demande" and not u.circonstances:
         # R. 522-1 CJA; urgency is presumed for a renewal only (CE 9 juin 2022 n° 453391).
         problemes.append(Probleme("urgence.circonstances",
-                                  "pour une première demande, le juge ne suppose pas que c'est urgent. Décrivez au "
-                                  "moins une raison qui rend le rendez-vous urgent : emploi, santé, visa ou "
-                                  "récépissé qui se termine…"))
+                                  Texte("pour une première demande, le juge ne suppose pas que c'est urgent. Décrivez "
+                                        "au moins une raison qui rend le rendez-vous urgent : emploi, santé, visa ou "
+                                        "récépissé qui se termine…")))
     o = u.oqtf
     if o is not None and o.date > aujourd_hui:
-        problemes.append(Probleme("urgence.oqtf.date", f"la date de l'OQTF ({date_longue(o.date)}) est dans le futur."))
+        problemes.append(Probleme("urgence.oqtf.date", Texte("la date de l'OQTF ({date}) est dans le futur.",
+                                                             date=o.date)))
     if not u.oqtf_non_executee:
         return problemes
     if o is None:
         problemes.append(Probleme(
             "urgence.oqtf",
-            "indiquez la date de l'OQTF et ce qu'elle est devenue : non contestée, recours rejeté, recours en cours "
-            "ou annulée. La requête doit les dire pour montrer ce qui a changé depuis.", "avertissement"))
+            Texte("indiquez la date de l'OQTF et ce qu'elle est devenue : non contestée, recours rejeté, recours en "
+                  "cours ou annulée. La requête doit les dire pour montrer ce qui a changé depuis."), "avertissement"))
     nouveaux = [(i, c) for i, c in enumerate(u.circonstances, 1) if c.fait_nouveau]
     if not nouveaux:
         problemes.append(Probleme(
             "urgence.circonstances",
-            "vous avez une OQTF et vous n'indiquez aucun fait nouveau depuis (enfant français, mariage ou PACS, "
-            "emploi, santé, années de présence…). Sans fait nouveau, le juge dira presque sûrement qu'il n'y a pas "
-            "d'urgence et rejettera la requête. Et aller à la préfecture avec une OQTF peut mener à une "
-            "arrestation. Faites voir votre situation par une association ou un avocat avant de déposer.",
+            Texte("vous avez une OQTF et vous n'indiquez aucun fait nouveau depuis (enfant français, mariage ou PACS, "
+                  "emploi, santé, années de présence…). Sans fait nouveau, le juge dira presque sûrement qu'il n'y a "
+                  "pas d'urgence et rejettera la requête. Et aller à la préfecture avec une OQTF peut mener à une "
+                  "arrestation. Faites voir votre situation par une association ou un avocat avant de déposer."),
             "avertissement"))
     if o is not None:
         for i, c in nouveaux:
             if c.date is not None and c.date < o.date:
                 problemes.append(Probleme(
                     f"urgence.circonstances[{i}].date",
-                    f"ce fait date du {date_longue(c.date)}, avant l'OQTF du {date_longue(o.date)} : ce n'est pas "
-                    "un fait nouveau. Le préfet pouvait déjà le connaître.", "avertissement"))
+                    Texte("ce fait date du {date}, avant l'OQTF du {date_oqtf} : ce n'est pas un fait nouveau. Le "
+                          "préfet pouvait déjà le connaître.", date=c.date, date_oqtf=o.date), "avertissement"))
         age = (aujourd_hui - o.date).days
         if o.recours == "non_contestee" and 0 <= age < OQTF_RECENTE_JOURS:
             problemes.append(Probleme(
                 "urgence.oqtf.date",
-                f"votre OQTF date du {date_longue(o.date)}. Le délai pour la contester devant le tribunal court "
-                "peut-être encore. Ce délai est de 48 heures, 15 jours ou 30 jours : il est écrit à la fin de la "
-                "décision. "
-                "Contester l'OQTF passe avant ce référé : faites-vous aider aujourd'hui même.", "avertissement"))
+                Texte("votre OQTF date du {date}. Le délai pour la contester devant le tribunal court peut-être "
+                      "encore. Ce délai est de 48 heures, 15 jours ou 30 jours : il est écrit à la fin de la "
+                      "décision. Contester l'OQTF passe avant ce référé : faites-vous aider aujourd'hui même.",
+                      date=o.date), "avertissement"))
     return problemes
 
 
@@ -186,30 +215,37 @@ def verifier_renouvellement(dossier: Dossier) -> list[Probleme]:
     fenetre = s.fenetre
     # CESEDA R. 431-5: « dans le courant des deux mois précédant l'expiration » of the titre, or for a titre
     # asked through the ANEF « entre le cent-vingtième jour et le soixantième jour qui précède l'expiration ».
-    regle = ("entre 120 et 60 jours avant la fin du titre" if fenetre.anef
-             else "dans les deux mois avant la fin du titre")
-    pour_anef = " C'est la règle pour un titre demandé sur le site de l'ANEF." if fenetre.anef else ""
-    if s.situation == "apres_expiration":
-        constat = (f"votre titre de séjour a expiré le {date_longue(s.expiration)} et votre première tentative de "
-                   f"rendez-vous date du {date_longue(s.premiere_tentative)}, après cette expiration.")
+    if fenetre.anef:
+        regle = Texte("Il faut demander le renouvellement entre 120 et 60 jours avant la fin du titre, ici du "
+                      "{debut} au {fin}. C'est la règle pour un titre demandé sur le site de l'ANEF.",
+                      debut=fenetre.debut, fin=fenetre.fin)
     else:
-        constat = (f"votre première tentative date du {date_longue(s.premiere_tentative)}, après le "
-                   f"{date_longue(fenetre.fin)}, alors que votre titre de séjour expire le "
-                   f"{date_longue(s.expiration)}.")
-    suite = ("La requête donne ces dates et cite la raison que vous avez donnée." if dossier.demande.motif_retard
-             else "La requête donne ces dates telles qu'elles sont ; indiquez pourquoi vos démarches ont commencé "
-                  "tard. La requête citera vos propres mots.")
+        regle = Texte("Il faut demander le renouvellement dans les deux mois avant la fin du titre, ici du {debut} "
+                      "au {fin}.", debut=fenetre.debut, fin=fenetre.fin)
+    if s.situation == "apres_expiration":
+        constat = Texte("votre titre de séjour a expiré le {expiration} et votre première tentative de rendez-vous "
+                        "date du {premiere}, après cette expiration.",
+                        expiration=s.expiration, premiere=s.premiere_tentative)
+    else:
+        constat = Texte("votre première tentative date du {premiere}, après le {fin}, alors que votre titre de "
+                        "séjour expire le {expiration}.",
+                        premiere=s.premiere_tentative, fin=fenetre.fin, expiration=s.expiration)
+    if dossier.demande.motif_retard:
+        suite = Texte("La requête donne ces dates et cite la raison que vous avez donnée.")
+    else:
+        suite = Texte("La requête donne ces dates telles qu'elles sont ; indiquez pourquoi vos démarches ont "
+                      "commencé tard. La requête citera vos propres mots.")
     return [Probleme(
         "demande.date_expiration",
-        f"{constat} Il faut demander le renouvellement {regle}, ici du {date_longue(fenetre.debut)} au "
-        f"{date_longue(fenetre.fin)}.{pour_anef} Le juge peut penser que l'urgence vient de votre propre retard. "
-        f"Il peut alors rejeter la requête. {suite} Faites examiner votre situation par une association ou un "
-        "avocat avant de déposer.", "avertissement")]
+        Texte("{constat} {regle} Le juge peut penser que l'urgence vient de votre propre retard. Il peut alors "
+              "rejeter la requête. {suite} Faites examiner votre situation par une association ou un avocat avant "
+              "de déposer.", constat=constat, regle=regle, suite=suite), "avertissement")]
 
 
-def _numeros(pieces: list[Piece]) -> str:
+def _numeros(pieces: list[Piece]) -> Texte:
+    """« les pièces n° 2, 4 et 5 » (two pièces or more)."""
     numeros = [str(p.numero) for p in pieces]
-    return "les pièces n° " + ", ".join(numeros[:-1]) + " et " + numeros[-1]
+    return Texte("les pièces n° {numeros} et {dernier}", numeros=", ".join(numeros[:-1]), dernier=numeros[-1])
 
 
 def _champ_du_libelle(piece: Piece) -> str:
@@ -230,27 +266,30 @@ def verifier_pieces(dossier: Dossier, pieces: list[Piece] | None = None) -> list
     if "identite" not in categories:
         problemes.append(Probleme(
             "pieces",
-            "aucune pièce d'identité n'est jointe (passeport, carte d'identité, acte de naissance). Le juge doit "
-            "pouvoir vérifier l'identité et la nationalité de la personne qui fait la requête. Joignez la copie "
-            "des pages d'identité de votre passeport, sous un libellé qui le dit (« Passeport »).", "avertissement"))
+            Texte("aucune pièce d'identité n'est jointe (passeport, carte d'identité, acte de naissance). Le juge "
+                  "doit pouvoir vérifier l'identité et la nationalité de la personne qui fait la requête. Joignez la "
+                  "copie des pages d'identité de votre passeport, sous un libellé qui le dit (« Passeport »)."),
+            "avertissement"))
     if "domicile" not in categories:
         # CESEDA R. 431-20: « le titre de séjour est délivré par le préfet du département dans lequel l'étranger
         # a sa résidence et, à Paris, par le préfet de police »; CJA R. 312-1: the court of the authority's seat.
         problemes.append(Probleme(
             "pieces",
-            "aucun justificatif de domicile n'est joint : facture, quittance de loyer, attestation d'hébergement "
-            "ou de domiciliation. Le titre de séjour est donné par le préfet du département où vous habitez "
-            f"(à Paris, le préfet de police). Votre adresse désigne donc le préfet, ici {j.autorite_article}. "
-            f"Elle désigne aussi le tribunal, ici le tribunal administratif de {j.ville_tribunal}. Joignez un "
-            "justificatif récent, sous un libellé qui le dit (« Facture d'électricité », « Quittance de loyer »).",
+            Texte("aucun justificatif de domicile n'est joint : facture, quittance de loyer, attestation "
+                  "d'hébergement ou de domiciliation. Le titre de séjour est donné par le préfet du département où "
+                  "vous habitez (à Paris, le préfet de police). Votre adresse désigne donc le préfet, ici "
+                  "{autorite}. Elle désigne aussi le tribunal, ici le tribunal administratif de {ville}. Joignez un "
+                  "justificatif récent, sous un libellé qui le dit (« Facture d'électricité », « Quittance de "
+                  "loyer »).", autorite=j.autorite_article, ville=j.ville_tribunal),
             "avertissement"))
     if dossier.demande.nature == "renouvellement" and "sejour" not in categories:
         # CE, 9 juin 2022, n° 453391: urgency is in principle found for the renewal of a titre de séjour.
         problemes.append(Probleme(
             "pieces",
-            "pour un renouvellement, joignez la copie recto verso de votre titre de séjour actuel. Quand on demande "
-            "le renouvellement d'un titre, les juges considèrent en principe que c'est urgent. La requête montre "
-            "votre titre actuel avec cette copie. Donnez-lui un libellé qui le dit (« Carte de séjour »).",
+            Texte("pour un renouvellement, joignez la copie recto verso de votre titre de séjour actuel. Quand on "
+                  "demande le renouvellement d'un titre, les juges considèrent en principe que c'est urgent. La "
+                  "requête montre votre titre actuel avec cette copie. Donnez-lui un libellé qui le dit (« Carte de "
+                  "séjour »)."),
             "avertissement"))
     memes: dict[str, list[Piece]] = {}
     for piece in pieces:
@@ -259,9 +298,10 @@ def verifier_pieces(dossier: Dossier, pieces: list[Piece] | None = None) -> list
         if len(groupe) > 1:
             problemes.append(Probleme(
                 _champ_du_libelle(groupe[1]),
-                f"{_numeros(groupe)} portent le même libellé « {groupe[0].libelle} » : dans l'inventaire et sur "
-                "Télérecours, le juge ne pourra pas les distinguer. Donnez à chacune un libellé qui dit ce qu'elle "
-                "contient (par exemple avec sa date).", "avertissement"))
+                Texte("{pieces} portent le même libellé « {libelle} » : dans l'inventaire et sur Télérecours, le "
+                      "juge ne pourra pas les distinguer. Donnez à chacune un libellé qui dit ce qu'elle contient "
+                      "(par exemple avec sa date).", pieces=_numeros(groupe), libelle=groupe[0].libelle),
+                "avertissement"))
     return problemes
 
 
@@ -276,8 +316,9 @@ def verifier_fichiers(dossier: Dossier, *, limites: Limites) -> list[Probleme]:
     nombre = len(numeroter(dossier)) + 1  # the requête is a file of the deposit too
     if nombre > limites.nombre_max_fichiers:
         problemes.append(Probleme(
-            "pieces", f"{nombre} fichiers à déposer : Télérecours citoyens en accepte au plus "
-                      f"{limites.nombre_max_fichiers}. Regroupez des pièces (par exemple les captures par semaine)."))
+            "pieces", Texte("{nombre} fichiers à déposer : Télérecours citoyens en accepte au plus {maximum}. "
+                            "Regroupez des pièces (par exemple les captures par semaine).",
+                            nombre=nombre, maximum=limites.nombre_max_fichiers)))
     return problemes
 
 

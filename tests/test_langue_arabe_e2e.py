@@ -1,0 +1,80 @@
+"""Issue 13 on the real server, in Chromium, on a phone: a client chooses Arabic on the welcome
+screen; every page is then `lang="ar"` and laid out right to left (`dir="rtl"`, the text and the
+radio buttons on the right), through docassemble's own screen changes too, with no serious or
+critical axe-core violation and no horizontal scrolling; the menu switches back to French."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+import accessibilite
+import parcours_navigateur as nav
+from test_telephone_e2e import TELEPHONE
+
+pytestmark = pytest.mark.server
+
+
+def _droite_a_gauche(page, ecran: str) -> None:
+    """The page is Arabic and mirrored, fits the phone, and axe finds nothing serious."""
+    racine = page.locator("html")
+    expect(racine).to_have_attribute("lang", "ar")
+    expect(racine).to_have_attribute("dir", "rtl")
+    titre = page.locator("#daMainQuestion")
+    assert titre.evaluate("e => getComputedStyle(e).direction") == "rtl", ecran
+    assert page.evaluate("document.documentElement.scrollWidth") <= TELEPHONE["viewport"]["width"], ecran
+    accessibilite.verifier(page, ecran, langue_attendue="ar")
+
+
+@pytest.fixture
+def telephone_arabe(navigateur):
+    contexte = navigateur.new_context(**(TELEPHONE | {"locale": "ar"}))
+    page = contexte.new_page()
+    page.set_default_timeout(30_000)
+    accessibilite.axe_disponible()
+    try:
+        yield page
+    finally:
+        contexte.close()
+
+
+def test_arabic_on_a_phone_right_to_left_then_back_to_french(serveur, telephone_arabe):
+    page = telephone_arabe
+    cliente = serveur.create_user(email=f"amina.{secrets.token_hex(4)}@example.org", password="Motdepasse-123!")
+    serveur.login(page, cliente)
+    page.goto(serveur.interview_url("rdvrefere.yml"))
+    nav.question(page, "Bienvenue")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+
+    # the welcome screen offers each language in its own name; Arabic is a link marked as Arabic
+    langues = page.locator("nav.rdv-langues")
+    expect(langues).to_contain_text("English")
+    lien = langues.get_by_role("link", name="العربية")
+    assert lien.get_attribute("lang") == "ar" and lien.get_attribute("hreflang") == "ar"
+    lien.click()
+    expect(page.locator("#daMainQuestion")).to_have_text("مرحباً")
+    _droite_a_gauche(page, "accueil")
+    assert "Ce service vous aide" not in page.locator("#daquestion").inner_text()
+
+    # through docassemble's own screen change (no page load): still Arabic, still mirrored
+    page.locator("#daform button[type=submit]").first.click()
+    expect(page.locator("#daMainQuestion")).to_have_text("أين تسكن؟")
+    _droite_a_gauche(page, "département")
+    page.locator("select").first.select_option("93")
+    page.locator("#daform button[type=submit]").first.click()
+    expect(page.locator("#daMainQuestion")).to_contain_text("المحافظة")
+    _droite_a_gauche(page, "décision de la préfecture")
+    # a yes / no screen: its buttons are Arabic
+    expect(page.locator("#daform")).to_contain_text("نعم")
+
+    # the menu: its items in Arabic, and the language screen goes back to French
+    page.locator("#damobile-toggler, .navbar-toggler").first.click()
+    menu = page.locator(".navbar-nav, #damenu, .dropdown-menu").filter(has_text="Language").first
+    expect(menu).to_contain_text("كلمات المحكمة")
+    menu.get_by_text("Langue · Language · اللغة").click()
+    page.locator("nav.rdv-langues").get_by_role("link", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator("#daMainQuestion")).to_contain_text("Langue")

@@ -1,0 +1,106 @@
+"""Issue 13, the core's side (no docassemble): a sentence made in Python stays the same French
+str everywhere and keeps what the interview needs to translate it (mots.Texte); the translation
+files are read and written without losing a phrase; the plain summary of what the requête asks
+comes from the same facts as its « PAR CES MOTIFS »."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+import re
+
+import pytest
+
+from dossiers import AUJOURD_HUI, donnees
+from docassemble.rdvrefere.dossier import dossier_depuis_donnees
+from docassemble.rdvrefere.langues import LANGUES, langue_valide
+from docassemble.rdvrefere.mots import Texte, traduire
+from docassemble.rdvrefere.numerotation import numeroter
+from docassemble.rdvrefere.redaction import contexte_requete
+from docassemble.rdvrefere.resume_demande import CE_QUE_PROUVE, resume_de_la_demande
+from docassemble.rdvrefere.traductions import FichierDeTraduction, Phrase, ecrire, lire
+
+ANGLAIS = {"Le fichier « {nom} » est vide.": "The file « {nom} » is empty.",
+           "{n} tentatives le {date}": "{n} attempts on {date}",
+           "Autre chose": "Something else"}
+
+
+def en_anglais(texte: str) -> str:
+    return ANGLAIS.get(texte, texte)
+
+
+def test_un_texte_est_la_phrase_francaise_et_garde_son_gabarit():
+    t = Texte("Le fichier « {nom} » est vide.", nom="a{b}.png")
+    assert t == "Le fichier « a{b}.png » est vide." and isinstance(t, str)
+    assert json.loads(json.dumps({"m": t})) == {"m": "Le fichier « a{b}.png » est vide."}
+    copie = pickle.loads(pickle.dumps(t))
+    assert copie == t and copie.gabarit == t.gabarit and copie.valeurs == {"nom": "a{b}.png"}
+    # the client's text is a value, never read as a template: braces stay as typed
+    assert traduire(t, en_anglais) == "The file « a{b}.png » is empty."
+
+
+def test_traduire_les_valeurs_les_dates_et_garder_le_francais_sans_traduction():
+    quand = dt.date(2026, 10, 5)
+    t = Texte("{n} tentatives le {date}", n=3, date=quand)
+    assert t == "3 tentatives le 5 octobre 2026"
+    assert traduire(t, en_anglais, lambda d: d.isoformat()) == "3 attempts on 2026-10-05"
+    assert traduire(Texte("Rien de traduit {x}", x=Texte("Autre chose")), en_anglais) == "Rien de traduit Something else"
+    assert traduire("Autre chose", en_anglais) == "Something else" and traduire(12, en_anglais) == "12"
+
+
+def test_une_traduction_qui_perd_un_champ_laisse_le_francais():
+    t = Texte("Le fichier « {nom} » est vide.", nom="x.png")
+    assert traduire(t, lambda s: "The file is empty.") == "Le fichier « x.png » est vide."
+    assert traduire(t, lambda s: "The file {autre} is empty.") == "Le fichier « x.png » est vide."
+
+
+def test_les_langues_et_un_code_force():
+    assert set(LANGUES) == {"fr", "en", "ar"} and LANGUES["ar"].sens == "rtl"
+    for force in ("xx", "AR", "ar ", "../ar", None, 3, ["ar"]):
+        assert langue_valide(force) == "fr"
+
+
+def test_un_fichier_de_traduction_relu_est_le_meme(tmp_path):
+    phrases = [Phrase("Bonjour ${ nom } & <b>", "مرحبا ${ nom } & <b>", "accueil"), Phrase("Sans traduction")]
+    chemin = tmp_path / "rdvrefere-ar.xlf"
+    ecrire(chemin, FichierDeTraduction("ar", phrases, [Phrase("Continue", "متابعة", "docassemble")]))
+    relu = lire(chemin)
+    assert relu.langue == "ar" and relu.francais == phrases
+    assert relu.cibles("fr") == {"Bonjour ${ nom } & <b>": "مرحبا ${ nom } & <b>"}
+    assert relu.cibles("en") == {"Continue": "متابعة"}
+    assert not (tmp_path / "rdvrefere-ar.xlf.tmp").exists()
+
+
+@pytest.fixture
+def dossier(tmp_path):
+    return dossier_depuis_donnees(donnees(tmp_path), racine=tmp_path)
+
+
+def test_le_resume_dit_ce_que_disent_les_conclusions_de_la_requete(dossier):
+    pieces = numeroter(dossier)
+    resume = resume_de_la_demande(dossier, pieces)
+    contexte = contexte_requete(dossier, pieces, aujourd_hui=AUJOURD_HUI)
+    conclusions = " ".join([contexte["conclusions_intro"]] + contexte["conclusions"])
+    c = dossier.conclusions
+    # the same délai, the same astreinte, the same tribunal, as the requête asks
+    assert f"dans un délai de {c.delai_jours} jours" in conclusions
+    assert any(f"dans les {c.delai_jours} jours" in p for p in resume)
+    assert ("astreinte" in conclusions) == any(f"{c.astreinte_euros} €" in p for p in resume)
+    assert ("aide juridictionnelle" in conclusions) == any("aide juridictionnelle" in p for p in resume)
+    ville = re.search(r"tribunal administratif de ([^ :]+)", conclusions).group(1)
+    assert f"Tribunal administratif de {ville}" in resume[0]
+    # one sentence per pièce, in order, saying what it shows
+    phrases_pieces = [p for p in resume if p.startswith("La pièce n°")]
+    assert [p.valeurs["numero"] for p in phrases_pieces] == [p.numero for p in pieces]
+    assert all(p.valeurs["preuve"] in CE_QUE_PROUVE.values() for p in phrases_pieces)
+    assert all(isinstance(p, Texte) for p in resume)
+
+
+def test_le_resume_suit_les_demandes_du_dossier(tmp_path):
+    sans = dossier_depuis_donnees(donnees(tmp_path, conclusions={"delai_jours": 30, "astreinte_euros": 0,
+                                                               "aide_juridictionnelle_provisoire": False}),
+                                  racine=tmp_path)
+    resume = resume_de_la_demande(sans, numeroter(sans))
+    assert any("dans les 30 jours" in p for p in resume)
+    assert not any("astreinte" in p or "aide juridictionnelle" in p for p in resume)
