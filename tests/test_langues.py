@@ -151,6 +151,12 @@ def parcourir(langue: str, racine: Path) -> tuple[da.Session, dict[str, list[str
 @pytest.mark.parametrize("langue", sorted(LANGUES))
 def test_chaque_ecran_est_dans_la_langue_choisie(langue, tmp_path):
     s, ecrans, saisies = parcourir(langue, tmp_path)
+    # then the download screen, the bundle built here (on the server, a background task)
+    assert s.eval("client.construire_depot()") == []
+    s.set({"client.relu": True, "client.depot_demande": True, "client.depot_pret": True})
+    s.next()
+    assert s.question.id == "telechargement", s.screen()
+    ecrans["telechargement"] = textes_de_l_ecran(s)
     assert len(ecrans) >= 25, list(ecrans)
     fautes = [f"« {titre} » : {sorted(set(m))}" for titre, textes in ecrans.items()
               for m in [mots_etrangers("\n".join(textes), langue, saisies)] if m]
@@ -202,3 +208,17 @@ def test_les_fichiers_de_traduction_couvrent_chaque_phrase():
             assert sorted(re.findall(r"\$\{.*?\}", phrase.source)) == sorted(re.findall(r"\$\{.*?\}", phrase.cible)), \
                 (code, phrase.source[:80])
         assert all(p.cible for p in fichier.docassemble)
+
+
+def test_un_texte_hostile_reste_litteral_dans_une_phrase_traduite(tmp_path):
+    """A pièce named by the client goes into translated sentences (the summary, the pièces'
+    list) as a value: shown escaped, never read as Mako, Markdown or HTML, in Arabic too."""
+    hostile = "<script>alert(1)</script> ${ 7*7 } **gras**"
+    s, parcours = session_en("ar"), Parcours(tmp_path, autres_pieces=[(hostile, "contrat.pdf")])
+    s.answer()
+    parcours.jusqua(s, titre_traduit("ar", REVUE))
+    texte = s.subquestion_text
+    assert "<script>" not in texte and "&lt;script&gt;" in texte
+    assert "$\\{ 7\\*7 \\}" in texte and "\\*\\*gras\\*\\*" in texte and "49" not in texte
+    # the summary's sentence about that pièce is the Arabic one
+    assert "المستند رقم" in texte
