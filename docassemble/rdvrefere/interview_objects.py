@@ -1090,7 +1090,7 @@ class DossierClient(DAObject):
         requerant = envoi.donnees.get("requerant") if isinstance(envoi.donnees.get("requerant"), dict) else {}
         nom = " ".join(str(requerant.get(cle) or "") for cle in ("prenoms", "nom")).strip()
         return {"dossier": transmis.id, "envoi": envoi.numero, "nom": nom,
-                "quand": f"{date_longue(envoi.recu_le.date())} à {heure_fr(envoi.recu_le.time())}"}
+                "quand": Texte("{date} à {heure}", date=envoi.recu_le.date(), heure=heure_fr(envoi.recu_le.time()))}
 
     def reprendre_le_dossier_transmis(self, offre: dict) -> bool:
         """Fill this session from the version the resume screen described (`offre`, from
