@@ -339,3 +339,20 @@ mail:
     assert resultat.returncode == 1 and "ÉCHEC" in resultat.stderr
 
     assert _rdvrefere("rappels", "--envoyer", "--config", str(tmp_path / "absente.yml")).returncode == 2
+
+
+def test_les_tables_sont_creees_pour_chaque_moteur_meme_a_la_meme_adresse(tmp_path):
+    """The memory of engines whose tables exist holds the engines themselves, weakly: a disposed
+    engine leaves nothing a new engine (which CPython may place at the same address, the same
+    id()) could be taken for. Keyed by id(), a test's new database once got no table."""
+    import gc  # noqa: PLC0415
+    from docassemble.rdvrefere import rappels, suivi  # noqa: PLC0415
+    for module in (rappels, suivi):
+        base = str(tmp_path / f"{module.__name__}.sqlite")
+        moteur = create_engine(f"sqlite:///{base}")
+        module.creer_tables(moteur)
+        assert moteur in module._tables_creees
+        moteur.dispose()
+        del moteur
+        gc.collect()
+        assert all(m.url.database != base for m in module._tables_creees)

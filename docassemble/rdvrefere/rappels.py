@@ -25,6 +25,7 @@ sent: « la tentative de cette semaine » three weeks later would mislead.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 import json
 import re
 import secrets
@@ -72,14 +73,16 @@ _rappels = Table(
     Column("modifie_le", DateTime, nullable=False),
     UniqueConstraint("proprietaire", "session", name="rdvrefere_rappel_session_unique"),
 )
-_tables_creees: set[int] = set()
+# the engines whose tables exist, held weakly: keyed by id(), a new engine given a disposed one's
+# address (CPython reuses it) was taken for it and never got its tables
+_tables_creees: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
 def creer_tables(engine: Engine) -> None:
     """Create the table when missing (once per engine and process)."""
-    if id(engine) not in _tables_creees:
+    if engine not in _tables_creees:
         _meta.create_all(engine)
-        _tables_creees.add(id(engine))
+        _tables_creees.add(engine)
 
 
 # --- values -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ client posts: a forged variable can only change what the client's own row says o
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 import hashlib
 import json
 from collections.abc import Iterable
@@ -60,19 +61,21 @@ _suivis = Table(
     Column("transmis", Boolean, nullable=False),
     UniqueConstraint("proprietaire", "session", name="rdvrefere_suivi_session_unique"),
 )
-_tables_creees: set[int] = set()
+# the engines whose tables exist, held weakly: keyed by id(), a new engine given a disposed one's
+# address (CPython reuses it) was taken for it and never got its tables
+_tables_creees: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
 def creer_tables(engine: Engine) -> None:
     """Create the table when missing (once per engine and process). Two first visits at once (two
     processes, two threads) may both try: PostgreSQL refuses the second CREATE (« already exists »,
     or a unique violation in its catalogue); it then finds the table there."""
-    if id(engine) not in _tables_creees:
+    if engine not in _tables_creees:
         try:
             _meta.create_all(engine)
         except (ProgrammingError, IntegrityError):
             _meta.create_all(engine)
-        _tables_creees.add(id(engine))
+        _tables_creees.add(engine)
 
 
 def _maintenant() -> dt.datetime:
