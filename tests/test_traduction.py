@@ -53,6 +53,9 @@ def test_une_traduction_qui_perd_un_champ_laisse_le_francais():
     t = Texte("Le fichier « {nom} » est vide.", nom="x.png")
     assert traduire(t, lambda s: "The file is empty.") == "Le fichier « x.png » est vide."
     assert traduire(t, lambda s: "The file {autre} is empty.") == "Le fichier « x.png » est vide."
+    # a broken translation file (a lone brace, a field with no name, an attribute) never breaks a screen
+    for casse in ("The file « {nom} » is {empty.", "The file « {} » is empty.", "The file « {nom.__class__} »."):
+        assert traduire(t, lambda s, casse=casse: casse) == "Le fichier « x.png » est vide."
 
 
 def test_les_langues_et_un_code_force():

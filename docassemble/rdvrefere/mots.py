@@ -17,6 +17,8 @@ import datetime as dt
 import string
 from collections.abc import Callable
 
+from .dates import date_longue
+
 __all__ = ["Texte", "traduire", "PHRASES"]
 
 PHRASES: tuple[str, ...] = (
@@ -50,26 +52,33 @@ def _refaire(gabarit: str, valeurs: dict[str, object]) -> Texte:
 
 def _en_francais(valeur: object) -> str:
     if isinstance(valeur, dt.date):
-        from .dates import date_longue   # noqa: PLC0415 (dates imports nothing of ours)
         return date_longue(valeur)
     return str(valeur)
 
 
-def _champs(gabarit: str) -> set[str]:
-    return {nom for _, nom, _, _ in string.Formatter().parse(gabarit) if nom}
+def _champs(gabarit: str) -> set[str] | None:
+    """The template's named fields; None when it is not a valid template (a lone « { »), or has
+    a field with no name (« {} »): such a translation is not used."""
+    try:
+        champs = [nom for _, nom, _, _ in string.Formatter().parse(gabarit) if nom is not None]
+    except ValueError:
+        return None
+    return None if "" in champs else set(champs)
 
 
 def traduire(texte: object, mot: Callable[[str], str],
              date: Callable[[dt.date], str] | None = None) -> str:
     """`texte` in the page's language: its template through `mot` (docassemble's word(): the
     translation, or the French when there is none), its values put back, dates through `date`.
-    A translation that names other fields than the French is not used (the French is shown)."""
+    A translation that names other fields than the French, or is not a valid template (a broken
+    translation file), is not used: the French is shown, never an error."""
     if not isinstance(texte, str):
         return str(texte)
     if not isinstance(texte, Texte):
         return mot(texte)
     traduit = mot(texte.gabarit)
-    if _champs(traduit) != _champs(texte.gabarit):
+    champs = _champs(traduit)
+    if champs is None or champs != _champs(texte.gabarit):
         return str(texte)
     valeurs = {}
     for nom, valeur in texte.valeurs.items():
