@@ -25,7 +25,6 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from . import mots
-from .dates import date_longue
 from .juridictions import JuridictionInconnue, juridiction, normaliser_code
 from .problemes import Probleme
 

@@ -375,7 +375,8 @@ def resume_pour_ecran(client: "DossierClient") -> str:
     """What the requête asks, in plain words and in the page's language (issue 13 point 4): a
     Markdown list from resume_demande, or "" while the dossier cannot be read yet."""
     try:
-        phrases = resume_de_la_demande(client.dossier(), client.pieces())
+        dossier = client.dossier()
+        phrases = resume_de_la_demande(dossier, numeroter(dossier))
     except (DossierInvalide, DossierIllisible, JuridictionInconnue):
         return ""
     titre = tr(Texte("En bref, ce que la requête demande (elle est écrite en français, pour le tribunal) :"))

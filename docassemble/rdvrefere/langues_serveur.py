@@ -3,9 +3,8 @@ langues.py. The client interview lists it in its `modules:`."""
 
 from __future__ import annotations
 
-import html
-
 import datetime as dt
+import html
 
 from docassemble.base.util import get_language, url_action, word
 

@@ -275,13 +275,6 @@ def garder_le_resultat(demarche) -> None:
         demarche.resultat = ""
 
 
-# dossier.REPONSES_DEMARCHE's words, written here so that scripts/phrases.py puts them in the
-# translation files: tr() finds a sentence without values by its French (a wording changed in
-# dossier.py is shown in French until it is written here too)
-_REPONSES_A_TRADUIRE = (Texte("pas encore de réponse"), Texte("un rendez-vous a été donné"),
-                        Texte("un refus écrit de donner un rendez-vous"), Texte("une autre réponse"))
-
-
 def reponse_pour_tableau(demarche) -> str:
     """The « Réponse » column: the choice's words in the client's language, and for « autre » the
     client's text as typed (escaped)."""
