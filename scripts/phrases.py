@@ -32,7 +32,11 @@ from docassemble.rdvrefere import dossier, mots  # noqa: E402
 from docassemble.rdvrefere.langues import fichier_de_traduction  # noqa: E402
 from docassemble.rdvrefere.traductions import FichierDeTraduction, Phrase, ecrire, lire  # noqa: E402
 
-ENTRETIEN = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
+# the client's interviews, which share each language's file (docassemble matches a phrase by its
+# text, whatever the interview): the référé, after the ordonnance, « Mes dossiers », the reminders'
+# stop page. The staff screens stay French.
+ENTRETIENS = tuple(f"docassemble.rdvrefere:data/questions/{nom}.yml"
+                   for nom in ("rdvrefere", "rdv_ordonnance", "rdv_mes_dossiers", "rdv_rappels"))
 # dossier.py's labels shown on the client's screens through tr()
 CONSTANTES_AFFICHEES = ("TYPES_BLOCAGE", "NATURES_DEMARCHE", "REPONSES_DEMARCHE")
 # docassemble's modules that build an interview page's words (buttons, menu, form checks)
@@ -43,18 +47,19 @@ MOT_OU_TEXTE = re.compile(r'''\b(?:word|Texte)\((["'])((?:(?!\1)[^\\\n])+)\1[,)]
 
 
 def phrases_de_l_entretien() -> list[Phrase]:
-    """Each text of the interview's blocks, once, in the order docassemble reads them."""
-    with global_context(empty_globals()):
-        source = interview_source_from_string(ENTRETIEN)
-        source.update()
-        source.translating = True
-        entretien = Interview(source=source)
+    """Each text of the client interviews' blocks, once, in the order docassemble reads them."""
     vues: dict[str, Phrase] = {}
-    for bloc in entretien.all_questions:
-        for texte in getattr(bloc, "translations", []):
-            if texte not in vues:
-                fichier = bloc.from_source.path.split("/")[-1]
-                vues[texte] = Phrase(texte, note=f"{fichier} · {getattr(bloc, 'id', '') or ''}".strip(" ·"))
+    for nom in ENTRETIENS:
+        with global_context(empty_globals()):
+            source = interview_source_from_string(nom)
+            source.update()
+            source.translating = True
+            entretien = Interview(source=source)
+        for bloc in entretien.all_questions:
+            for texte in getattr(bloc, "translations", []):
+                if texte not in vues:
+                    fichier = bloc.from_source.path.split("/")[-1]
+                    vues[texte] = Phrase(texte, note=f"{fichier} · {getattr(bloc, 'id', '') or ''}".strip(" ·"))
     return list(vues.values())
 
 

@@ -378,6 +378,9 @@ class SavedFile:
 
 # --------------------------------------------------------------------------- the plugin
 SQL_STORE: dict = {}  # DAStore's key-value table, in memory (server: the jsonstorage table)
+# what set_user_info() wrote to a signed-in user's profile, by user id (server: the user table):
+# every later session of that user starts with it, as after a new login on the server
+USER_PROFILES: dict[int, dict] = {}
 
 
 class HarnessPlugin:
@@ -397,6 +400,13 @@ class HarnessPlugin:
 
     @hookimpl
     def get_default_language(self): return daconfig.get('language', LANGUAGE)
+    @hookimpl
+    def server_set_user_info(self, kwargs):
+        """The signed-in user's own profile only (the server also lets admins name another)."""
+        user = _current_info().get('user') or {}
+        if not user.get('is_authenticated') or kwargs.get('user_id') is not None or kwargs.get('email') is not None:
+            raise HarnessHookMissing('set_user_info for another user: test it on the real server')
+        USER_PROFILES.setdefault(user.get('theid'), {}).update(kwargs)
     @hookimpl
     def get_default_dialect(self): return daconfig.get('dialect', DIALECT)
     @hookimpl
@@ -721,6 +731,7 @@ class Session:
         if self.user:
             user.update({'is_anonymous': False, 'is_authenticated': True})
             user.update(self.user)
+            user.update(USER_PROFILES.get(user.get('theid'), {}))
             if 'theid' in self.user and 'the_user_id' not in self.user:
                 user['the_user_id'] = self.user['theid']
         info = {'session': self.session_id, 'secret': None, 'yaml_filename': self.yaml,

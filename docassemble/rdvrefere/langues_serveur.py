@@ -6,13 +6,49 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from docassemble.base.util import get_language, url_action, word
+from docassemble.base.util import current_context, get_language, set_language, set_parts, set_user_info, url_action, user_info, user_logged_in, word
 
 from .dates import date_longue
 from .langues import LANGUE_DES_DOCUMENTS, LANGUES, langue_valide
 from .mots import Texte, traduire
 
-__all__ = ["langue_valide", "liens_de_langue", "tr", "date_pour_ecran", "Texte"]
+__all__ = ["langue_valide", "liens_de_langue", "tr", "date_pour_ecran", "Texte", "langue_du_compte",
+           "retenir_la_langue", "appliquer_la_langue"]
+
+# Each client interview's name in the page's header and the browser's tab (its `metadata:` is
+# read in French only): (title, short title), by the interview's file name.
+TITRES = {
+    "rdvrefere.yml": (Texte("Obtenir un rendez-vous en préfecture par le juge"), Texte("RDV préfecture")),
+    "rdv_ordonnance.yml": (Texte("Après l'ordonnance du juge"), Texte("Après l'ordonnance")),
+    "rdv_mes_dossiers.yml": (Texte("Mes dossiers"), Texte("Mes dossiers")),
+    "rdv_rappels.yml": (Texte("Arrêter les rappels"), Texte("Rappels")),
+}
+
+
+def langue_du_compte() -> str:
+    """The language the signed-in client chose last (kept in their docassemble account by
+    retenir_la_langue), French otherwise: the interview after the ordonnance and « Mes dossiers »
+    open in the language the client chose in the référé's interview."""
+    if not user_logged_in():
+        return LANGUE_DES_DOCUMENTS
+    return langue_valide(getattr(user_info(), "language", None))
+
+
+def retenir_la_langue(code: str) -> None:
+    """Keep the client's choice in their account (a checked code only)."""
+    if user_logged_in():
+        set_user_info(language=langue_valide(code))
+
+
+def appliquer_la_langue(code: object) -> str:
+    """Show this request in `code` (checked: French when it is not one of LANGUES), the
+    interview's title included. Returns the language used."""
+    langue = langue_valide(code)
+    set_language(langue)
+    fichier = str(current_context().filename or "").rsplit("/", 1)[-1]
+    titre, court = TITRES.get(fichier, TITRES["rdvrefere.yml"])
+    set_parts(title=tr(titre), short=tr(court), tab=tr(court))
+    return langue
 
 
 def date_pour_ecran(jour: dt.date) -> str:
