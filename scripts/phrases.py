@@ -1,7 +1,7 @@
 """Write or update the client interview's translation file for a language (issue 13):
 
     .venv/bin/python scripts/phrases.py ar          # sources/rdvrefere-ar.xlf
-    .venv/bin/python scripts/phrases.py es --check  # how many phrases are left to translate
+    .venv/bin/python scripts/phrases.py es --check  # what is left to translate, and what is broken
 
 The phrases are read the way docassemble reads them: the client interview parsed by
 docassemble.base in translation mode (every text of every block, Mako included), the French
@@ -30,7 +30,8 @@ from docassemble.base.thread_context import empty_globals, global_context  # noq
 
 from docassemble.rdvrefere import dossier, mots  # noqa: E402
 from docassemble.rdvrefere.langues import fichier_de_traduction  # noqa: E402
-from docassemble.rdvrefere.traductions import FichierDeTraduction, Phrase, ecrire, lire  # noqa: E402
+from docassemble.rdvrefere.traductions import (FichierDeTraduction, FichierIllisible, Phrase, defauts,  # noqa: E402
+                                               ecrire, lire)
 
 # the client's interviews, which share each language's file (docassemble matches a phrase by its
 # text, whatever the interview): the référé, after the ordonnance, « Mes dossiers », the reminders'
@@ -118,14 +119,22 @@ def main() -> int:
     arguments.add_argument("--check", action="store_true", help="count what is left to translate, write nothing")
     options = arguments.parse_args()
     chemin = RACINE / "sources" / fichier_de_traduction(options.langue)
-    nouveau = mettre_a_jour(options.langue, lire(chemin) if chemin.exists() else None)
+    try:
+        ancien = lire(chemin) if chemin.exists() else None
+    except FichierIllisible as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    problemes = defauts(ancien, options.langue) if ancien else []
+    for probleme in problemes:
+        print(f"{chemin.name} : {probleme}", file=sys.stderr)
+    nouveau = mettre_a_jour(options.langue, ancien)
     manque_fr = [p for p in nouveau.francais if not p.cible]
     manque_en = [p for p in nouveau.docassemble if not p.cible]
     print(f"{chemin.relative_to(RACINE)}: {len(nouveau.francais)} phrases of the interview "
           f"({len(manque_fr)} to translate), {len(nouveau.docassemble)} of docassemble ({len(manque_en)} to translate)")
     if not options.check:
         ecrire(chemin, nouveau)
-    return 1 if options.check and manque_fr else 0
+    return 1 if options.check and (manque_fr or problemes) else 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from docassemble.rdvrefere.mots import Texte, traduire
 from docassemble.rdvrefere.numerotation import numeroter
 from docassemble.rdvrefere.redaction import contexte_requete
 from docassemble.rdvrefere.resume_demande import CE_QUE_PROUVE, resume_de_la_demande
-from docassemble.rdvrefere.traductions import FichierDeTraduction, Phrase, ecrire, lire
+from docassemble.rdvrefere.traductions import FichierDeTraduction, FichierIllisible, Phrase, defauts, ecrire, lire
 
 ANGLAIS = {"Le fichier « {nom} » est vide.": "The file « {nom} » is empty.",
            "{n} tentatives le {date}": "{n} attempts on {date}",
@@ -107,3 +107,58 @@ def test_le_resume_suit_les_demandes_du_dossier(tmp_path):
     resume = resume_de_la_demande(sans, numeroter(sans))
     assert any("dans les 30 jours" in p for p in resume)
     assert not any("astreinte" in p or "aide juridictionnelle" in p for p in resume)
+
+
+@pytest.mark.parametrize("nature, attestation", [("renouvellement", "attestation de prolongation de l'instruction"),
+                                                  ("premiere_demande", "attestation de dépôt en ligne")])
+def test_le_resume_d_un_blocage_anef_nomme_l_attestation_que_la_requete_demande(tmp_path, nature, attestation):
+    """CESEDA R. 431-15-1: the requête asks for the registration and an attestation; the summary
+    names the same one (renouvellement.attestation_anef decides for both)."""
+    demande = {"nature": nature, "titre": "carte de séjour « salarié »", "date_expiration": "2026-12-15"}
+    anef = dossier_depuis_donnees(donnees(tmp_path, blocage={"type": "anef", "plateforme": "ANEF"}, demande=demande),
+                                  racine=tmp_path)
+    pieces = numeroter(anef)
+    contexte = contexte_requete(anef, pieces, aujourd_hui=AUJOURD_HUI)
+    conclusions = " ".join([contexte["conclusions_intro"]] + contexte["conclusions"])
+    resume = resume_de_la_demande(anef, pieces)
+    assert attestation in conclusions
+    assert [p for p in resume if attestation in p and "enregistrée" in p]
+    autre = ({"attestation de prolongation de l'instruction", "attestation de dépôt en ligne"} - {attestation}).pop()
+    assert autre not in conclusions and not any(autre in p for p in resume)
+
+
+def test_le_resume_dit_ce_que_le_client_demande_pas_ce_que_le_juge_fera(dossier):
+    """The judge may grant less: every request is « vous demandez », and the summary says the judge decides."""
+    resume = resume_de_la_demande(dossier, numeroter(dossier))
+    assert not any("devra" in p or "l'État paie" in p and "Vous demandez" not in p for p in resume)
+    assert any(p.startswith("Le juge décide") for p in resume)
+
+
+def test_un_fichier_de_traduction_mal_forme_est_nomme_avec_sa_ligne(tmp_path):
+    """An association's new file, checked before it is installed (scripts/phrases.py --check):
+    broken XML gives the file and the line, in French, never a traceback."""
+    chemin = tmp_path / "rdvrefere-es.xlf"
+    chemin.write_text('<?xml version="1.0"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+                      '<file><body><trans-unit id="1"><source>Fais & défais</source></trans-unit></body></file>\n'
+                      '</xliff>\n', encoding="utf-8")
+    with pytest.raises(FichierIllisible, match=r"rdvrefere-es\.xlf, ligne 3 : ce n'est pas du XML bien formé"):
+        lire(chemin)
+    chemin.write_text('<?xml version="1.0"?>\n<html><body/></html>\n', encoding="utf-8")
+    with pytest.raises(FichierIllisible, match="pas un fichier XLIFF"):
+        lire(chemin)
+
+
+def test_une_traduction_qui_casse_le_mako_ou_les_champs_est_signalee():
+    phrases = [
+        Phrase("Bonjour ${ nom }", "Hola ${ nombre }", "rdvrefere.yml · accueil"),
+        Phrase("% if x:\nOui\n% endif", "Sí", "rdvrefere.yml · a"),
+        Phrase("La pièce n° {numero}", "El documento n.º {num}", "Python · resume_demande.py:40"),
+        Phrase("Bien ${ x }\n% if y:\nz\n% endif", "Bien ${ x }\n% if y:\nz\n% endif", "rdvrefere.yml · b"),
+        Phrase("Pas encore traduit ${ x }", "", "rdvrefere.yml · c"),
+    ]
+    trouves = defauts(FichierDeTraduction("ar", phrases, []), "es")
+    assert trouves[0] == "la langue du fichier est « ar », pas « es »"
+    assert len(trouves) == 4
+    assert "« Bonjour ${ nom } »" in trouves[1] and "${ }" in trouves[1]
+    assert "« % if x: »" in trouves[2]
+    assert "champs entre { }" in trouves[3]

@@ -39,7 +39,7 @@ from .juridictions import COLLECTIVITES_COUVERTES, juridiction
 from .mots import Texte
 from .numerotation import Piece, piece_de
 from .problemes import Probleme
-from .renouvellement import situation_du_dossier
+from .renouvellement import attestation_anef, situation_du_dossier
 from .tentatives import bilan_des_tentatives, tentatives_triees
 
 __all__ = ["contexte_requete", "contexte_inventaire", "avertissements_requete", "mise_en_page",
@@ -487,10 +487,11 @@ class _Redaction:
         """What an applicant gets once the application is filed: a récépissé, or, on the ANEF, the
         « attestation de prolongation de l'instruction » (renewal) or the « attestation dématérialisée de
         dépôt en ligne » (CESEDA R. 431-15-1: the latter « ne justifie pas de la régularité du séjour »)."""
-        if not self.anef:
+        attestation = attestation_anef(self.d)
+        if attestation is None:
             return "le récépissé"
         suffixe = f" prévue à l'article R. 431-15-1 {self.du_ceseda()}" if article else ""
-        if self.renouvellement and not self.situation_renouvellement.tardif:
+        if attestation == "prolongation":
             return "l'attestation de prolongation de l'instruction" + suffixe
         return "l'attestation de dépôt en ligne" + suffixe
 
@@ -887,7 +888,7 @@ class _Redaction:
             # CESEDA R. 431-15-1 (issue 9, point 8): on the ANEF the applicant lacks an attestation, not a
             # récépissé; the attestation de prolongation de l'instruction is owed for a complete renewal
             # filed in the R. 431-5 window when the instruction goes on past the titre's validity.
-            if self.renouvellement and not self.situation_renouvellement.tardif:
+            if attestation_anef(self.d) == "prolongation":
                 attestation = (f"et, si l'instruction de cette demande se poursuit au-delà de la date de validité de "
                                f"son titre de séjour, de lui délivrer {self.document_provisoire(article=True)}")
             else:

@@ -31,7 +31,7 @@ from typing import Literal
 from .dossier import Dossier
 
 __all__ = ["Fenetre", "SituationRenouvellement", "fenetre_r431_5", "situation_du_renouvellement",
-           "situation_du_dossier"]
+           "situation_du_dossier", "attestation_anef"]
 
 Situation = Literal["sans_objet", "dans_les_delais", "apres_le_delai", "apres_expiration"]
 
@@ -94,3 +94,15 @@ def situation_du_renouvellement(nature: str | None, expiration: dt.date | None,
 def situation_du_dossier(dossier: Dossier) -> SituationRenouvellement:
     return situation_du_renouvellement(dossier.demande.nature, dossier.demande.date_expiration,
                                        (t.date for t in dossier.tentatives), anef=dossier.blocage.type == "anef")
+
+
+def attestation_anef(dossier: Dossier) -> Literal["prolongation", "depot"] | None:
+    """Which attestation an applicant blocked by the ANEF is owed once the application is filed
+    (CESEDA R. 431-15-1): the « attestation de prolongation de l'instruction » for a renewal asked
+    within the R. 431-5 window, else the « attestation de dépôt en ligne »; None off the ANEF (a
+    récépissé). The requête asks for it (redaction.py) and the client's summary says so."""
+    if dossier.blocage.type != "anef":
+        return None
+    if dossier.demande.nature == "renouvellement" and not situation_du_dossier(dossier).tardif:
+        return "prolongation"
+    return "depot"

@@ -17,11 +17,12 @@ every translation already made; the tests read them.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Phrase", "FichierDeTraduction", "lire", "ecrire"]
+__all__ = ["Phrase", "FichierDeTraduction", "FichierIllisible", "lire", "ecrire", "defauts"]
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 ET.register_namespace("", NS)
@@ -50,9 +51,23 @@ def _texte(element: ET.Element | None) -> str:
     return "".join(element.itertext()) if element is not None else ""
 
 
+class FichierIllisible(ValueError):
+    """A translation file that is not XLIFF: docassemble would fail to read the interview."""
+
+
 def lire(chemin: Path) -> FichierDeTraduction:
-    """Read a file written by `ecrire` (or by docassemble's own translation utility)."""
-    racine = ET.parse(chemin).getroot()
+    """Read a file written by `ecrire` (or by docassemble's own translation utility, or by hand).
+    Raises FichierIllisible, with the file's name and the line, when it is not well-formed XML."""
+    try:
+        racine = ET.parse(chemin).getroot()
+    except ET.ParseError as exc:
+        ligne = exc.position[0] if getattr(exc, "position", None) else "?"
+        raise FichierIllisible(f"{Path(chemin).name}, ligne {ligne} : ce n'est pas du XML bien formé, docassemble "
+                               "ne pourrait pas le lire. Corrigez la balise ou le caractère à cet endroit "
+                               "(un « & » s'écrit « &amp; », un « < » « &lt; ».") from exc
+    if racine.tag != f"{{{NS}}}xliff":
+        raise FichierIllisible(f"{Path(chemin).name} : ce n'est pas un fichier XLIFF 1.2 (élément racine "
+                               f"« {racine.tag} »).")
     langue, francais, docassemble = "", [], []
     for fichier in racine.iter(f"{{{NS}}}file"):
         langue = fichier.get("target-language", langue)
@@ -85,3 +100,31 @@ def ecrire(chemin: Path, fichier: FichierDeTraduction) -> None:
     provisoire = chemin.with_name(chemin.name + ".tmp")
     ET.ElementTree(racine).write(provisoire, encoding="utf-8", xml_declaration=True)
     provisoire.replace(chemin)
+
+
+_MAKO_EXPRESSION = re.compile(r"\$\{.*?\}", re.S)
+_MAKO_LIGNE = re.compile(r"^[ \t]*%.*$", re.M)
+_CHAMP = re.compile(r"\{(\w*)\}")
+
+
+def _mako(texte: str) -> list[str]:
+    return sorted(_MAKO_EXPRESSION.findall(texte)) + sorted(ligne.strip() for ligne in _MAKO_LIGNE.findall(texte))
+
+
+def defauts(fichier: FichierDeTraduction, langue_attendue: str | None = None) -> list[str]:
+    """What in a translation file would break a screen or show the wrong words, one French line
+    each: the wrong language code; a translated block text whose Mako (``${ … }`` expressions and
+    ``% if`` / ``% for`` lines, which docassemble runs) is not the French one; a sentence made in
+    Python whose ``{fields}`` are not the French ones (mots.traduire would then show the French)."""
+    trouves = []
+    if langue_attendue and fichier.langue != langue_attendue:
+        trouves.append(f"la langue du fichier est « {fichier.langue} », pas « {langue_attendue} »")
+    for phrase in fichier.francais:
+        if not phrase.cible:
+            continue
+        debut = phrase.source.splitlines()[0][:70] if phrase.source else ""
+        if _mako(phrase.source) != _mako(phrase.cible):
+            trouves.append(f"« {debut} » : le code entre ${{ }} ou les lignes en % ne sont pas ceux du français")
+        elif phrase.note.startswith("Python") and set(_CHAMP.findall(phrase.source)) != set(_CHAMP.findall(phrase.cible)):
+            trouves.append(f"« {debut} » : les champs entre {{ }} ne sont pas ceux du français")
+    return trouves
