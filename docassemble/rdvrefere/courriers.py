@@ -30,6 +30,7 @@ from pathlib import Path
 from .dates import date_courte, date_longue, en_lettres, heure_fr, jour_et_date
 from .dossier import Dossier
 from .juridictions import JuridictionInconnue, Juridiction, juridiction
+from .mots import Texte
 from .redaction import _Accords, mise_en_page, ville_de
 from .requete import _en_pdf, _rendre
 from .verification import DELAI_REPONSE_JOURS
@@ -305,31 +306,34 @@ def texte_contact_anef(v: ValeursCourrier, *, aujourd_hui: dt.date) -> str:
     return "\n\n".join(lignes)
 
 
-def liste_accueil_numerique(v: ValeursCourrier) -> list[str]:
-    """The checklist for the visit to the préfecture's point d'accueil numérique."""
+def liste_accueil_numerique(v: ValeursCourrier) -> list[Texte]:
+    """The checklist for the visit to the préfecture's point d'accueil numérique: instructions to
+    the client, each a mots.Texte (French here and on the command line, translated on screen)."""
     j = v.juridiction
-    ou = f"au point d'accueil numérique de {j.prefecture}" if j else "au point d'accueil numérique de la préfecture"
     liste = [
-        f"Où : {ou}. Notez le jour et l'heure d'arrivée.",
-        "À apporter : votre passeport ou votre pièce d'identité.",
-        ("À apporter : votre titre de séjour actuel (ou récépissé), recto et verso." if v.nature == "renouvellement"
-         else "À apporter : votre visa, récépissé ou autre document de séjour, s'il y en a un."),
-        "À apporter : un justificatif de domicile récent.",
-        "À apporter : vos captures d'écran des tentatives (sur le téléphone ou imprimées) et les messages d'erreur.",
-        "À apporter : vos identifiants de connexion à l'ANEF, l'adresse électronique et le numéro de téléphone "
-        "utilisés sur le site.",
-        "À apporter : la preuve de votre demande au centre de contact citoyen (numéro de ticket, courriel reçu).",
+        (Texte("Où : au point d'accueil numérique de {prefecture}. Notez le jour et l'heure d'arrivée.",
+               prefecture=j.prefecture) if j else
+         Texte("Où : au point d'accueil numérique de la préfecture. Notez le jour et l'heure d'arrivée.")),
+        Texte("À apporter : votre passeport ou votre pièce d'identité."),
+        (Texte("À apporter : votre titre de séjour actuel (ou récépissé), recto et verso.") if v.nature == "renouvellement"
+         else Texte("À apporter : votre visa, récépissé ou autre document de séjour, s'il y en a un.")),
+        Texte("À apporter : un justificatif de domicile récent."),
+        Texte("À apporter : vos captures d'écran des tentatives (sur le téléphone ou imprimées) et les messages "
+              "d'erreur."),
+        Texte("À apporter : vos identifiants de connexion à l'ANEF, l'adresse électronique et le numéro de téléphone "
+              "utilisés sur le site."),
+        Texte("À apporter : la preuve de votre demande au centre de contact citoyen (numéro de ticket, courriel reçu)."),
     ]
     if v.numero_etranger:
-        liste.append(f"À apporter : votre numéro étranger ({v.numero_etranger}).")
+        liste.append(Texte("À apporter : votre numéro étranger ({numero}).", numero=v.numero_etranger))
     liste += [
-        "Gardez le ticket d'accueil ou de file d'attente : photographiez-le le jour même.",
-        "Montrez le blocage à l'agent sur le site, devant lui.",
-        "Demandez que soit écrit sur un papier daté (attestation de passage, tampon de la préfecture) que le site ne "
-        "permet pas de déposer votre demande, et ce que l'agent vous a répondu.",
-        "Notez le nom ou la fonction de l'agent, la date, l'heure et ce qui a été dit.",
-        "En rentrant : ajoutez la démarche « passage au point d'accueil numérique » avec sa preuve (ticket, "
-        "attestation, photo).",
+        Texte("Gardez le ticket d'accueil ou de file d'attente : photographiez-le le jour même."),
+        Texte("Montrez le blocage à l'agent sur le site, devant lui."),
+        Texte("Demandez que soit écrit sur un papier daté (attestation de passage, tampon de la préfecture) que le "
+              "site ne permet pas de déposer votre demande, et ce que l'agent vous a répondu."),
+        Texte("Notez le nom ou la fonction de l'agent, la date, l'heure et ce qui a été dit."),
+        Texte("En rentrant : ajoutez la démarche « passage au point d'accueil numérique » avec sa preuve (ticket, "
+              "attestation, photo)."),
     ]
     return liste
 

@@ -20,7 +20,6 @@ from docassemble.base.util import DAFile, log
 
 from .courriers import (DemarcheCourrier, TentativeCourrier, ValeursCourrier, courriel, liste_accueil_numerique,
                         texte_contact_anef)
-from .dates import date_longue
 from .dossier import NATURES_DEMARCHE, REPONSES_DEMARCHE, reponse_de_la_demarche
 from .langues_serveur import date_pour_ecran, tr
 from .mots import Texte
@@ -189,42 +188,47 @@ def preparer_lrar(client, aujourd_hui: dt.date | None = None) -> list[dict[str, 
                 fichier.commit()
         client.lrar_empreinte = empreinte
     lignes = []
-    for attribut, titre in (("lrar_docx", "Lettre recommandée (Word, à modifier si besoin)"),
-                            ("lrar_pdf", "Lettre recommandée (PDF, à imprimer)")):
+    for attribut, titre in (("lrar_docx", Texte("Lettre recommandée (Word, à modifier si besoin)")),
+                            ("lrar_pdf", Texte("Lettre recommandée (PDF, à imprimer)"))):
         if hasattr(client, attribut):
             lignes.append({"titre": titre, "url": getattr(client, attribut).url_for(attachment=True)})
     return lignes
 
 
 def courriers_pour_ecran(client, aujourd_hui: dt.date | None = None) -> str:
-    """The letters the plan still asks for, as Markdown (every text escaped)."""
+    """The letters the plan still asks for, as Markdown (every text escaped). The instructions are
+    in the client's language; the letters themselves stay French (the préfecture reads French)."""
     aujourd_hui = aujourd_hui or _aujourd_hui()
     valeurs = valeurs_courrier_du_client(client)
     if valeurs is None:
-        return "Les courriers seront prêts quand vous aurez donné votre nom."
+        return tr(Texte("Les courriers seront prêts quand vous aurez donné votre nom."))
     a_faire = courriers_a_proposer(client, aujourd_hui)
     if not a_faire:
-        return "Tous les courriers du plan sont faits. Gardez leurs preuves."
+        return tr(Texte("Tous les courriers du plan sont faits. Gardez leurs preuves."))
     blocs = []
     if "courriel" in a_faire:
         c = courriel(valeurs, aujourd_hui=aujourd_hui)
-        blocs += ["## Le courriel à la préfecture", "",
-                  f"Envoyez-le à {texte_sur(c.destinataire)}. Copiez l'objet et le texte.", "",
-                  f"**Objet :** {texte_sur(c.objet)}", "", _texte_a_copier(c.corps), ""]
+        blocs += ["## " + tr(Texte("Le courriel à la préfecture")), "",
+                  texte_sur(tr(Texte("Envoyez-le à {adresse}. Copiez l'objet et le texte, en français.",
+                                     adresse=c.destinataire))), "",
+                  f"**{texte_sur(tr(Texte('Objet :')))}** {texte_sur(c.objet)}", "", _texte_a_copier(c.corps), ""]
     if "lrar" in a_faire:
-        blocs += ["## La lettre recommandée avec accusé de réception", "",
-                  "Imprimez-la, signez-la et envoyez-la à la poste en recommandé avec accusé de réception.", ""]
+        blocs += ["## " + tr(Texte("La lettre recommandée avec accusé de réception")), "",
+                  tr(Texte("Imprimez-la, signez-la et envoyez-la à la poste en recommandé avec accusé de réception.")),
+                  ""]
         lignes = preparer_lrar(client, aujourd_hui)
-        blocs += [f"* [{l['titre']}]({l['url']})" for l in lignes] or [  # fixed titles, the files' own URLs
-            "La lettre n'a pas pu être préparée. Prévenez l'équipe."]
+        # fixed titles, the files' own URLs
+        blocs += [f"* [{texte_sur(tr(l['titre']))}]({l['url']})" for l in lignes] or [
+            tr(Texte("La lettre n'a pas pu être préparée. Prévenez l'équipe."))]
         blocs.append("")
     if "contact_anef" in a_faire:
-        blocs += ["## Le message pour le centre de contact de l'ANEF", "",
-                  "Collez ce texte dans le formulaire de contact du site de l'ANEF. Gardez le numéro de demande.", "",
+        blocs += ["## " + tr(Texte("Le message pour le centre de contact de l'ANEF")), "",
+                  tr(Texte("Collez ce texte, en français, dans le formulaire de contact du site de l'ANEF. Gardez le "
+                           "numéro de demande.")), "",
                   _texte_a_copier(texte_contact_anef(valeurs, aujourd_hui=aujourd_hui)), ""]
     if "accueil_numerique" in a_faire:
-        blocs += ["## Le passage au point d'accueil numérique", "",
-                  *[f"* {texte_sur(ligne)}" for ligne in liste_accueil_numerique(valeurs)], ""]
+        blocs += ["## " + tr(Texte("Le passage au point d'accueil numérique")), "",
+                  *[f"* {texte_sur(tr(ligne))}" for ligne in liste_accueil_numerique(valeurs)], ""]
     return "\n".join(blocs).strip()
 
 
@@ -255,14 +259,18 @@ def demarche_de_l_arret(client) -> str:
     words and a date, for the stop screen (escape it all the same)."""
     trouvee = demarche_qui_arrete(_reponses(client))
     if trouvee is None:
-        return "votre démarche"
+        return Texte("votre démarche")
     numero = trouvee[0]
     d = _elements(client, "demarches")[numero - 1]
     nature, jour = _defini(d, "nature"), _jour(_defini(d, "date"))
-    details = [NATURES_DEMARCHE[nature]] if nature in NATURES_DEMARCHE else []
+    if nature in NATURES_DEMARCHE and jour is not None:
+        return Texte("votre démarche n° {numero} ({nature} du {date})", numero=numero,
+                     nature=Texte(NATURES_DEMARCHE[nature]), date=jour)
+    if nature in NATURES_DEMARCHE:
+        return Texte("votre démarche n° {numero} ({nature})", numero=numero, nature=Texte(NATURES_DEMARCHE[nature]))
     if jour is not None:
-        details.append(f"du {date_longue(jour)}")
-    return f"votre démarche n° {numero}" + (f" ({' '.join(details)})" if details else "")
+        return Texte("votre démarche n° {numero} (du {date})", numero=numero, date=jour)
+    return Texte("votre démarche n° {numero}", numero=numero)
 
 
 def garder_le_resultat(demarche) -> None:
