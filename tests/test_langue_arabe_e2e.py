@@ -8,10 +8,12 @@ from __future__ import annotations
 import secrets
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 import accessibilite
 import parcours_navigateur as nav
+from server import safeid
 from test_telephone_e2e import TELEPHONE
 
 pytestmark = pytest.mark.server
@@ -78,3 +80,53 @@ def test_arabic_on_a_phone_right_to_left_then_back_to_french(serveur, telephone_
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.locator("#daMainQuestion")).to_contain_text("Langue")
+
+
+CLIENT_YML = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
+
+
+def _langue_de_la_page(page) -> str:
+    return page.locator("html").get_attribute("lang")
+
+
+def test_une_langue_forgee_ne_change_rien(serveur, navigateur):
+    """What an attacker sends by hand: the language action replayed with forged codes, and POSTs of
+    the language variable itself with the client's own CSRF token. Only a code of langues.LANGUES
+    is ever used, in the page and in the account; nothing sent is evaluated or shown."""
+    cliente = serveur.create_user(email=f"forge.{secrets.token_hex(4)}@example.org", password="Motdepasse-123!")
+    contexte = navigateur.new_context(locale="fr-FR")
+    page = contexte.new_page()
+    alertes = []
+    page.on("dialog", lambda d: (alertes.append(d.message), d.dismiss()))
+    try:
+        serveur.login(page, cliente)
+        page.goto(serveur.interview_url("rdvrefere.yml"))
+        nav.question(page, "Bienvenue")
+        for forge in ("xx", "AR", "ar<script>alert(1)</script>", "${ 1+1 }", "../../../etc/passwd", ["ar"], None):
+            page.goto(serveur.lien_action(CLIENT_YML, "changer_de_langue", langue=forge))
+            assert _langue_de_la_page(page) == "fr", forge
+            expect(page.locator("#daMainQuestion")).to_have_text("Bienvenue")
+            assert "alert(1)" not in page.content() and "${ 1+1 }" not in page.content()
+        profil = serveur.api("GET", "/api/user_info", params={"username": cliente.email}).json()
+        assert profil.get("language") in (None, "", "fr"), profil.get("language")
+
+        # the real choice works (the checks above could fail), and is kept in the account
+        page.goto(serveur.lien_action(CLIENT_YML, "changer_de_langue", langue="ar"))
+        assert _langue_de_la_page(page) == "ar"
+        assert serveur.api("GET", "/api/user_info", params={"username": cliente.email}).json()["language"] == "ar"
+
+        # the variable itself, POSTed by a script with the client's own CSRF token
+        jeton = page.locator("input[name=csrf_token]").first.get_attribute("value")
+        cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+        for forge in ("xx", "${ 1+1 }", "ar<script>alert(2)</script>", "en"):
+            donnees = {"csrf_token": jeton, "json": "1", safeid("langue_interface"): forge}
+            reponse = requests.post(f"{serveur.url}/interview?i={CLIENT_YML}", data=donnees, cookies=cookies,
+                                    timeout=60)
+            assert reponse.status_code in (200, 400), reponse.status_code
+            assert "alert(2)" not in reponse.text
+        page.goto(f"{serveur.url}/interview?i={CLIENT_YML}")
+        assert _langue_de_la_page(page) == "ar"
+        expect(page.locator("#daMainQuestion")).to_have_text("مرحباً")
+        assert not alertes
+    finally:
+        contexte.close()
