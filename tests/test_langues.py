@@ -76,6 +76,8 @@ def _lisible(texte: str, langue: str, saisies: set[str]) -> str:
     """What must be in the page's language: without markup, what the client typed, what stays
     French on purpose, quoted French (« … »), web addresses, and in Arabic a French gloss in
     brackets after its translation."""
+    # a French text the page marks as such (a letter to copy, its subject): French on purpose
+    texte = re.sub(r'<(div|span)\b[^>]*\blang="fr"[^>]*>.*?</\1>', " ", texte, flags=re.S)
     texte = re.sub(r"<[^>]+>", " ", texte)
     texte = re.sub(r"\]\([^)]*\)", "] ", texte)
     texte = re.sub(r"\\(.)", r"\1", texte)   # Markdown's escapes (texte_sur): « Bamako \(Mali\) »
@@ -86,6 +88,8 @@ def _lisible(texte: str, langue: str, saisies: set[str]) -> str:
     if langue == "ar":
         # the French word beside its Arabic one, as a gloss: « وصل (récépissé) »
         texte = re.sub(r"\([^()\u0600-\u06ff]*\)", " ", texte)
+        # « (référé، أي …) »: the French word, then its explanation after the Arabic comma
+        texte = re.sub(r"\([^()\u0600-\u06ff]*،", "(", texte)
     return texte
 
 
@@ -120,7 +124,7 @@ def _saisies(parcours: Parcours) -> set[str]:
 
 # Each session its own account: a dossier sent to the team by one walk would otherwise be offered
 # for resuming to the next session of the same account, here or in another test module.
-_COMPTES = itertools.count(9200)
+_COMPTES = itertools.count(9600)   # apart from the other modules' accounts (test_eligibilite: 9200)
 
 
 def cliente() -> dict:
@@ -232,3 +236,66 @@ def test_un_texte_hostile_reste_litteral_dans_une_phrase_traduite(tmp_path):
     assert "$\\{ 7\\*7 \\}" in texte and "\\*\\*gras\\*\\*" in texte and "49" not in texte
     # the summary's sentence about that pièce is the Arabic one
     assert "المستند رقم" in texte
+
+
+class ParcoursRendezVous(Parcours):
+    """The same answers, but the préfecture answered the letter with an appointment."""
+
+    def _liste(self, s, nom: str, index: int) -> None:
+        if nom != "demarches":
+            return super()._liste(s, nom, index)
+        nature, date, fichier = self.plan["demarches"][index]
+        s.upload(f"client.demarches[{index}].fichiers", self.racine / fichier)
+        s.answer({f"client.demarches[{index}].nature": nature, f"client.demarches[{index}].date": date,
+                  f"client.demarches[{index}].description": "demande de rendez-vous",
+                  f"client.demarches[{index}].reponse": "rendez_vous", f"client.demarches[{index}].resultat": ""})
+
+
+# The screens off the main path: each stop of the eligibility questions, the overseas territory
+# not covered, and the answers that lead there (in every language the same variables).
+_SANS_DECISION = {"refus": False, "oqtf": False, "refus_rdv": False, "autre": False}
+_SANS_SITUATION = {"deja_enregistre": False, "asile": False, "mineur": False, "retention": False}
+ARRETS = {
+    "collectivite non couverte": [{"client.departement": "987"}],
+    "fin decision recente": [{"client.departement": "93"}, True, {"client.decisions": _SANS_DECISION | {"refus": True}},
+                             "recente"],
+    "fin decision a verifier": [{"client.departement": "93"}, True,
+                                {"client.decisions": _SANS_DECISION | {"oqtf": True}}, "ancienne", False],
+    "fin refus de rendez-vous": [{"client.departement": "93"}, True,
+                                 {"client.decisions": _SANS_DECISION | {"refus_rdv": True}}],
+    **{f"fin {situation}": [{"client.departement": "93"}, False,
+                            {"client.situations": _SANS_SITUATION | {situation: True}}]
+       for situation in ("deja_enregistre", "asile", "mineur", "retention")},
+}
+
+
+@pytest.mark.parametrize("langue", ["en", "ar"])
+def test_les_ecrans_hors_du_chemin_sont_dans_la_langue_choisie(langue, tmp_path):
+    """The stops (a recent decision, asylum, an overseas territory not covered…), the préfecture's
+    answer that ends the référé, and the menu's screens (glossary, plan, letters, language), each
+    read in `langue`: no French word left outside what stays French on purpose."""
+    ecrans: dict[str, list[str]] = {}
+    for arret, reponses in ARRETS.items():
+        s = session_en(langue)
+        s.answer()
+        for reponse in reponses:
+            s.answer(reponse)
+        assert s.question.id.replace("_", " ") == arret.replace("_", " ") or s.question.id.startswith("fin "), \
+            (arret, s.screen())
+        ecrans[s.question.id] = textes_de_l_ecran(s)
+    # the menu's screens, from the review of a whole dossier
+    s, _, saisies = parcourir(langue, tmp_path)
+    for action in ("lexique", "plan_du_parcours", "courriers_prefecture", "choix_de_langue"):
+        s.next(action=action)
+        ecrans[action] = textes_de_l_ecran(s)
+    # the préfecture gave an appointment in answer to a démarche: the référé stops
+    s = session_en(langue)
+    s.answer()
+    with pytest.raises(AssertionError, match="unexpected screen"):   # a stop: nothing more to answer
+        ParcoursRendezVous(tmp_path / "arret").jusqua(s, REVUE)
+    assert s.question.id == "fin reponse de la prefecture", s.screen()
+    ecrans["fin reponse de la prefecture"] = textes_de_l_ecran(s)
+    assert len(ecrans) == len(ARRETS) + 5, list(ecrans)
+    fautes = [f"« {ecran} » : {sorted(set(m))}" for ecran, textes in ecrans.items()
+              for m in [mots_etrangers("\n".join(textes), langue, saisies)] if m]
+    assert not fautes, f"{len(fautes)} screens with words not in {langue}:\n" + "\n".join(fautes)

@@ -55,9 +55,9 @@ def test_les_courriers_proposes_et_la_lettre_recommandee_en_docx(tmp_path):
     s.next(action="courriers_prefecture")
     assert s.question_text == "Vos courriers à la préfecture", s.screen()
     texte = s.subquestion_text
-    assert "Le courriel à la préfecture" in texte and "**Objet :** Demande de rendez" in texte
+    assert "Le courriel à la préfecture" in texte and "**Objet :** <span lang=\"fr\" dir=\"ltr\">Demande de rendez" in texte
     assert "Madame, Monsieur," in texte
-    assert "Lettre recommandée (Word" in texte and "Lettre recommandée (PDF" in texte
+    assert "Lettre recommandée \\(Word" in texte and "Lettre recommandée \\(PDF" in texte   # Markdown-escaped
     assert s.eval("client.lrar_docx.url_for(attachment=True)") in texte
     chemin = Path(s.eval("client.lrar_docx.path()"))
     lettre = "\n".join(p.text for p in docx.Document(chemin).paragraphs)
@@ -72,7 +72,7 @@ def test_les_courriers_proposes_et_la_lettre_recommandee_en_docx(tmp_path):
 def test_anef_le_message_et_la_liste_de_l_accueil_numerique(tmp_path):
     s = session()
     parcours = Parcours(tmp_path, **{"client.type_blocage": "anef", "demarches": [],
-                                     "constat": "<b>erreur</b> ${ 1+1 }"})
+                                     "constat": "<b>erreur</b> ${ 1+1 } [FILE docassemble.rdvrefere:rdvrefere.css] [BR]"})
     parcours.jusqua(s, REVUE)
     assert s.eval("courriers_a_proposer(client)") == ["courriel", "lrar", "contact_anef", "accueil_numerique"]
     s.next(action="courriers_prefecture")
@@ -80,3 +80,9 @@ def test_anef_le_message_et_la_liste_de_l_accueil_numerique(tmp_path):
     assert "centre de contact de l'ANEF" in texte and "point d'accueil numérique" in texte
     assert "ticket" in texte
     assert "<b>" not in texte and "&lt;b&gt;" in texte   # the client's words, literally
+    # the French texts to copy are HTML blocks marked lang="fr": docassemble's markup (which it reads
+    # even inside HTML) and Markdown stay text, and the page shows them literally
+    assert '<div class="rdv-a-copier" lang="fr" dir="ltr">' in texte
+    rendu = s.eval(f"__import__('docassemble.base.filter.html', fromlist=['x']).markdown_to_html({texte!r})")
+    assert "<b>" not in rendu and "&lt;b&gt;erreur&lt;/b&gt; ${ 1+1 } &#91;FILE" in rendu
+    assert "rdvrefere.css\"" not in rendu and "<img" not in rendu and rendu.count("<br") >= texte.count("<br>")

@@ -125,6 +125,12 @@ def texte_sur(texte: object) -> str:
     return "".join(_ENTITES.get(c, c) for c in echappe)
 
 
+def texte_html_sur(texte: object) -> str:
+    """A text shown literally inside an HTML element of a screen (no Markdown there): HTML escaped,
+    and docassemble's markup (« [FILE …] », « [BR] »), which it reads even inside HTML, neutralised."""
+    return "".join(_ENTITES.get(c, c) for c in html.escape(str(texte)))
+
+
 def _chemins(fichiers: object) -> list[str]:
     """Local paths of an upload field (DAFileList, DAFile, or nothing)."""
     if isinstance(fichiers, DAFileList):
@@ -415,11 +421,11 @@ def date_du_jour() -> dt.date:
 
 
 def message_collectivite(code: str) -> str:
-    """Why a collectivity is not covered (the core's sentence)."""
+    """Why a collectivity is not covered (the core's sentence, in the page's language)."""
     try:
         juridiction(code)
     except JuridictionInconnue as exc:
-        return str(exc)
+        return tr(exc.args[0])
     return ""
 
 

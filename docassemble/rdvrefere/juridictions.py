@@ -18,6 +18,8 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 
+from .mots import Texte
+
 __all__ = ["Juridiction", "JuridictionInconnue", "juridiction", "toutes_les_juridictions", "normaliser_code",
            "COLLECTIVITES_COUVERTES", "COLLECTIVITES_NON_COUVERTES"]
 
@@ -49,7 +51,8 @@ _PREFECTURES = {"977": "la préfecture de Saint-Barthélemy et de Saint-Martin",
 
 
 class JuridictionInconnue(ValueError):
-    """The code is not one of the 104 covered; `str()` is a French sentence."""
+    """The code is not one of the 104 covered; `str()` is a French sentence, `args[0]` the same as a
+    mots.Texte (shown in the client's language)."""
 
 
 @dataclass(frozen=True)
@@ -110,14 +113,22 @@ def juridiction(code: str | int) -> Juridiction:
         pass
     if normalise in _NON_COUVERTES:
         nom, e, texte = _NON_COUVERTES[normalise]
-        raise JuridictionInconnue(
-            f"{nom} ({normalise}) n'est pas couvert{e} : le séjour des étrangers n'y relève pas du code de "
-            f"l'entrée et du séjour des étrangers et du droit d'asile (CESEDA) mais de {texte}. "
-            "Adressez-vous à une association d'aide aux étrangers ou à un avocat sur place.")
+        # one written template per agreement: scripts/phrases.py finds only written ones
+        if e:
+            message = Texte("{nom} ({code}) n'est pas couverte : le séjour des étrangers n'y relève pas du code de "
+                            "l'entrée et du séjour des étrangers et du droit d'asile (CESEDA) mais de {texte}. "
+                            "Adressez-vous à une association d'aide aux étrangers ou à un avocat sur place.",
+                            nom=nom, code=normalise, texte=texte)
+        else:
+            message = Texte("{nom} ({code}) n'est pas couvert : le séjour des étrangers n'y relève pas du code de "
+                            "l'entrée et du séjour des étrangers et du droit d'asile (CESEDA) mais de {texte}. "
+                            "Adressez-vous à une association d'aide aux étrangers ou à un avocat sur place.",
+                            nom=nom, code=normalise, texte=texte)
+        raise JuridictionInconnue(message)
     if normalise in {"20"}:
-        raise JuridictionInconnue("La Corse a deux départements : indiquez 2A (Corse-du-Sud) ou 2B (Haute-Corse).")
+        raise JuridictionInconnue(Texte("La Corse a deux départements : indiquez 2A (Corse-du-Sud) ou 2B (Haute-Corse)."))
     raise JuridictionInconnue(
-        f"« {code} » n'est pas un code de département connu (01 à 95, 2A, 2B, 971 à 978).")
+        Texte("« {code} » n'est pas un code de département connu (01 à 95, 2A, 2B, 971 à 978).", code=code))
 
 
 def toutes_les_juridictions() -> list[Juridiction]:

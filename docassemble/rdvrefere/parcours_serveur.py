@@ -25,7 +25,7 @@ from .langues_serveur import date_pour_ecran, tr
 from .mots import Texte
 from .plan import Plan, plan
 from .verification import demarche_qui_arrete
-from .interview_objects import _defini, texte_sur
+from .interview_objects import _defini, texte_html_sur, texte_sur
 
 __all__ = ["entrees_du_plan", "plan_du_client", "plan_pour_ecran", "plan_a_montrer", "plan_montre",
            "valeurs_courrier_du_client", "courriers_a_proposer", "courriers_pour_ecran", "preparer_lrar",
@@ -153,8 +153,16 @@ def courriers_a_proposer(client, aujourd_hui: dt.date | None = None) -> list[str
 
 
 def _texte_a_copier(texte: str) -> str:
-    """A plain text shown literally, line by line (Markdown hard breaks), ready to copy."""
-    return "\n".join(texte_sur(ligne) + "  " if ligne.strip() else "" for ligne in texte.splitlines())
+    """A French text to copy as it is (the préfecture reads French), shown literally line by line:
+    one HTML block on one line (Markdown leaves it alone), every line escaped, marked `lang="fr"`
+    so that a screen reader on an English or Arabic page reads it in French, left to right."""
+    lignes = "<br>".join(texte_html_sur(ligne) for ligne in texte.splitlines())
+    return f'<div class="rdv-a-copier" lang="fr" dir="ltr">{lignes}</div>'
+
+
+def _en_francais(texte: str) -> str:
+    """A short French text inside a sentence (a letter's subject), marked as French."""
+    return f'<span lang="fr" dir="ltr">{texte_html_sur(texte)}</span>'
 
 
 def preparer_lrar(client, aujourd_hui: dt.date | None = None) -> list[dict[str, str]]:
@@ -211,7 +219,7 @@ def courriers_pour_ecran(client, aujourd_hui: dt.date | None = None) -> str:
         blocs += ["## " + tr(Texte("Le courriel à la préfecture")), "",
                   texte_sur(tr(Texte("Envoyez-le à {adresse}. Copiez l'objet et le texte, en français.",
                                      adresse=c.destinataire))), "",
-                  f"**{texte_sur(tr(Texte('Objet :')))}** {texte_sur(c.objet)}", "", _texte_a_copier(c.corps), ""]
+                  f"**{texte_sur(tr(Texte('Objet :')))}** {_en_francais(c.objet)}", "", _texte_a_copier(c.corps), ""]
     if "lrar" in a_faire:
         blocs += ["## " + tr(Texte("La lettre recommandée avec accusé de réception")), "",
                   tr(Texte("Imprimez-la, signez-la et envoyez-la à la poste en recommandé avec accusé de réception.")),
