@@ -15,7 +15,8 @@ import pytest
 from dossiers import AUJOURD_HUI, donnees
 from docassemble.rdvrefere.dossier import dossier_depuis_donnees
 from docassemble.rdvrefere.langues import LANGUES, langue_valide
-from docassemble.rdvrefere.mots import Texte, traduire
+from docassemble.rdvrefere.conversion import essayer_la_conversion, message_du_resultat
+from docassemble.rdvrefere.mots import Texte, depuis_json, en_json, traduire
 from docassemble.rdvrefere.numerotation import numeroter
 from docassemble.rdvrefere.redaction import contexte_requete
 from docassemble.rdvrefere.resume_demande import CE_QUE_PROUVE, resume_de_la_demande
@@ -162,3 +163,26 @@ def test_une_traduction_qui_casse_le_mako_ou_les_champs_est_signalee():
     assert "« Bonjour ${ nom } »" in trouves[1] and "${ }" in trouves[1]
     assert "« % if x: »" in trouves[2]
     assert "champs entre { }" in trouves[3]
+
+
+def test_le_nom_de_la_piece_traverse_celery_avec_son_gabarit(tmp_path):
+    """The pièce's name goes to the Celery task and its refusal comes back through Redis, both as
+    JSON (conversion_serveur): the name keeps its template, so the refusal names the pièce in the
+    client's language too, not in French inside a translated sentence."""
+    piece = Texte("la preuve n° {numero}", numero=2)
+    envoye = depuis_json(json.loads(json.dumps(en_json(piece))))
+    assert isinstance(envoye, Texte) and envoye.gabarit == piece.gabarit and envoye == piece
+    faux = tmp_path / "faux.pdf"
+    faux.write_bytes(b"ceci n'est pas un PDF")
+    resultat = essayer_la_conversion([faux], ["releve.pdf"], envoye)
+    assert resultat["etat"] == "refus"
+    refus = message_du_resultat(json.loads(json.dumps(resultat, ensure_ascii=False)))
+    assert isinstance(refus, Texte) and "la preuve n° 2" in refus
+
+    def gabarits(texte):
+        return {texte.gabarit} | {g for v in texte.valeurs.values() if isinstance(v, Texte) for g in gabarits(v)}
+    assert "la preuve n° {numero}" in gabarits(refus)
+    anglais = {"la preuve n° {numero}": "proof no. {numero}"}
+    assert "proof no. 2" in traduire(refus, lambda s: anglais.get(s, s))
+    with pytest.raises(ValueError):
+        depuis_json(["pas", "un", "texte"])

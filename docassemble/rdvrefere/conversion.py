@@ -43,7 +43,7 @@ from PIL import Image
 from . import images
 from .bureautique import ConversionEchouee, convertir_documents
 from .memoire import MemoireBornee
-from .mots import Texte
+from .mots import Texte, depuis_json, en_json
 from .tampon import attribut_herite, police, tamponner
 from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACCEPTES, GENRES_IMAGE, GENRES_TEXTE,
                              categorie, description, detecter, pages_declarees)
@@ -543,27 +543,13 @@ def essayer_la_conversion(fichiers: Sequence[Path | str], noms: Sequence[str], p
             pages = convertir_en_pdf([Path(f) for f in fichiers], Path(essai) / "essai.pdf", piece=piece,
                                      limites=limites, noms=noms)
         except FichierRefuse as refus:
-            return {"etat": "refus", "message": refus.message, "phrase": _en_json(refus.message)}
+            return {"etat": "refus", "message": refus.message, "phrase": en_json(refus.message)}
     return {"etat": "ok", "pages": pages}
 
 
 # The outcome of `essayer_la_conversion` goes through JSON (Redis, conversion_serveur.py), where a
-# Texte becomes its plain French: « phrase » keeps its template and values, as JSON, so that the
-# review can still show the refusal in the client's language.
-
-def _en_json(valeur: object) -> object:
-    if isinstance(valeur, Texte):
-        return {"gabarit": valeur.gabarit, "valeurs": {k: _en_json(v) for k, v in valeur.valeurs.items()}}
-    return str(valeur)
-
-
-def _depuis_json(valeur: object) -> object:
-    if isinstance(valeur, dict):
-        return Texte(valeur["gabarit"], **{k: _depuis_json(v) for k, v in valeur["valeurs"].items()})
-    if isinstance(valeur, str):
-        return valeur
-    raise ValueError(valeur)
-
+# Texte would become its plain French: « phrase » keeps its template and values (mots.en_json), so
+# that the review can still show the refusal in the client's language.
 
 def message_du_resultat(resultat: dict) -> str:
     """The refusal message of an `essayer_la_conversion` outcome, as a Texte again after JSON
@@ -571,7 +557,7 @@ def message_du_resultat(resultat: dict) -> str:
     written before) or does not give back exactly that French."""
     message = resultat.get("message", "")
     try:
-        texte = _depuis_json(resultat["phrase"])
+        texte = depuis_json(resultat["phrase"])
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return message
     return texte if texte == message else message

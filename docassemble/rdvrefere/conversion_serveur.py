@@ -23,6 +23,7 @@ import time
 from docassemble.webapp.tasks.app import celery_app
 
 from .conversion import essayer_la_conversion, partager_les_acceptations
+from .mots import depuis_json, en_json
 
 __all__ = ["lancer", "resultats", "AcceptationsRedis", "partager_les_examens", "PREFIXE", "DUREE_S"]
 
@@ -36,18 +37,19 @@ def _redis():
 
 
 @celery_app.task(name="rdvrefere.convertir_televersement", ignore_result=True)
-def convertir_televersement(cle: str, chemins: list[str], noms: list[str], piece: str) -> None:
+def convertir_televersement(cle: str, chemins: list[str], noms: list[str], piece: object) -> None:
     """The Celery task: convert, write the outcome in Redis. A failure of the machinery (not a
-    refusal of the file) writes nothing: the review then converts the files itself."""
+    refusal of the file) writes nothing: the review then converts the files itself. `piece` is the
+    pièce's name as mots.en_json made it: the refusal names it in the client's language too."""
     debut = time.monotonic()
-    resultat = essayer_la_conversion(chemins, noms, piece)
+    resultat = essayer_la_conversion(chemins, noms, depuis_json(piece))
     resultat["duree_s"] = round(time.monotonic() - debut, 3)
     _redis().set(PREFIXE + cle, json.dumps(resultat, ensure_ascii=False), ex=DUREE_S)
 
 
 def lancer(cle: str, chemins: list[str], noms: list[str], piece: str) -> None:
     """Queue the conversion (raises when the broker cannot be reached: the caller falls back)."""
-    convertir_televersement.delay(cle, list(chemins), list(noms), piece)
+    convertir_televersement.delay(cle, list(chemins), list(noms), en_json(piece))
 
 
 def resultats(cles: list[str]) -> dict[str, dict]:

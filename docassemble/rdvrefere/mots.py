@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from .dates import date_longue
 
-__all__ = ["Texte", "traduire", "PHRASES"]
+__all__ = ["Texte", "traduire", "PHRASES", "en_json", "depuis_json"]
 
 PHRASES: tuple[str, ...] = (
     # docassemble's tables: the column of buttons is named when the interview is read (parse.py's
@@ -89,3 +89,20 @@ def traduire(texte: object, mot: Callable[[str], str],
         else:
             valeurs[nom] = _en_francais(valeur)
     return traduit.format(**valeurs)
+
+
+def en_json(valeur: object) -> object:
+    """A Texte as JSON-ready data that keeps its template and values (JSON alone would keep only
+    the French): for what crosses Redis or Celery. Anything else becomes its str."""
+    if isinstance(valeur, Texte):
+        return {"gabarit": valeur.gabarit, "valeurs": {k: en_json(v) for k, v in valeur.valeurs.items()}}
+    return str(valeur)
+
+
+def depuis_json(valeur: object) -> object:
+    """The Texte (or str) `en_json` made; ValueError for anything it cannot have made."""
+    if isinstance(valeur, dict):
+        return Texte(valeur["gabarit"], **{k: depuis_json(v) for k, v in valeur["valeurs"].items()})
+    if isinstance(valeur, str):
+        return valeur
+    raise ValueError(valeur)
