@@ -39,7 +39,7 @@ from docassemble.rdvrefere.traductions import (FichierDeTraduction, FichierIllis
 ENTRETIENS = tuple(f"docassemble.rdvrefere:data/questions/{nom}.yml"
                    for nom in ("rdvrefere", "rdv_ordonnance", "rdv_mes_dossiers", "rdv_rappels"))
 # dossier.py's labels shown on the client's screens through tr()
-CONSTANTES_AFFICHEES = ("TYPES_BLOCAGE", "NATURES_DEMARCHE", "REPONSES_DEMARCHE")
+CONSTANTES_AFFICHEES = ("TYPES_BLOCAGE", "NATURES_DEMARCHE", "LIBELLES_DEMARCHE", "REPONSES_DEMARCHE")
 # docassemble's modules that build an interview page's words (buttons, menu, form checks)
 MODULES_DES_PAGES = ("base/standardformatter.py", "base/parse.py", "base/util.py", "webapp/utils/helpers.py")
 MOT = re.compile(r'''word\((["'])((?:(?!\1)[^\\\n])+)\1\)''')

@@ -33,7 +33,7 @@ __all__ = [
     "Frais", "NATURES_CIRCONSTANCE", "NATURES_FRAIS", "ISSUES_OQTF", "resume_de_circonstance",
     "AutrePiece", "Conclusions", "Signature", "DossierIllisible", "DossierInvalide",
     "lire_dossier", "dossier_depuis_donnees", "lire_yaml", "lire_donnees",
-    "NATURES_DEMARCHE", "TYPES_BLOCAGE", "CATEGORIES_PIECE",
+    "NATURES_DEMARCHE", "LIBELLES_DEMARCHE", "TYPES_BLOCAGE", "CATEGORIES_PIECE",
     "REPONSES_DEMARCHE", "reponse_de_la_demarche", "resultat_est_une_reponse",
 ]
 
@@ -49,6 +49,8 @@ NATURES_DEMARCHE = {
     "accueil_numerique": "passage au point d'accueil numérique",
     "autre": "autre démarche",
 }
+# the same with a capital: the journey plan's steps (plan.py)
+LIBELLES_DEMARCHE = {nature: texte[:1].upper() + texte[1:] for nature, texte in NATURES_DEMARCHE.items()}
 # The answer a démarche received (issue 11 point 4), as a choice. A written refusal of an
 # appointment is a decision: L. 521-3 CJA no longer fits (the measure may not « faire obstacle à
 # l'exécution d'aucune décision administrative », « même celle refusant la mesure demandée » :

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from .dates import date_longue
-from .dossier import NATURES_DEMARCHE, REPONSES_DEMARCHE, Dossier, reponse_de_la_demarche, resultat_est_une_reponse
+from .dossier import LIBELLES_DEMARCHE, NATURES_DEMARCHE, REPONSES_DEMARCHE, Dossier, reponse_de_la_demarche, resultat_est_une_reponse
 from .mots import Texte
 from .problemes import erreurs
 from .renouvellement import fenetre_r431_5, situation_du_renouvellement
@@ -219,19 +219,12 @@ def _semaine(numero: int) -> Texte:
     return Texte("Tentative de la semaine {n}", n=numero)
 
 
-# dossier.NATURES_DEMARCHE's words with a capital, as the steps and the démarche screen's choices
-# name them, each a Texte so that the client's screen translates it (a wording not found here
-# stays as it is: French)
-_LIBELLES_DEMARCHE: dict[str, Texte] = {t: t for t in (
-    Texte("Courriel à la préfecture"), Texte("Lettre recommandée avec accusé de réception"),
-    Texte("Demande au centre de contact citoyen de l'ANEF"), Texte("Passage au point d'accueil numérique"),
-    Texte("Autre démarche"))}
-
-
 def _libelle_demarche(nature: str) -> str:
-    texte = NATURES_DEMARCHE.get(nature, nature)
-    libelle = texte[:1].upper() + texte[1:]
-    return _LIBELLES_DEMARCHE.get(libelle, libelle)
+    """The démarche's name with a capital, as the steps name it: a Texte, so that the client's
+    screen translates it (scripts/phrases.py lists dossier.LIBELLES_DEMARCHE); an unknown nature
+    stays as it is."""
+    libelle = LIBELLES_DEMARCHE.get(nature)
+    return Texte(libelle) if libelle else nature
 
 
 def plan(*, aujourd_hui: dt.date, nature: str | None = None, date_expiration: dt.date | None = None,
