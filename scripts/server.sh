@@ -201,10 +201,8 @@ locale: en_US.utf8
 words:
   - docassemble.base:data/sources/fr-words.yml
   - docassemble.rdvrefere:data/sources/fr-words.yml
-  # the client interview in English and Arabic (issue 13): docassemble's phrases and the
-  # package's own, the same files the interview's translations: block reads
-  - docassemble.rdvrefere:data/sources/rdvrefere-en.xlf
-  - docassemble.rdvrefere:data/sources/rdvrefere-ar.xlf
+# (the client interviews in English and Arabic need nothing here: langues_serveur.py loads the
+# package's translation files into docassemble's words when an interview imports it, issue 13)
 timezone: Europe/Paris
 country: FR
 server administrator email: admin@example.com

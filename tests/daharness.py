@@ -621,28 +621,22 @@ with global_context(empty_globals()):
     update_locale()  # as the web server at start-up: Python's locale = the configured one
 
 
-# docassemble's words for each language, as the server's `words:` list (scripts/server.sh) gives
-# them to docassemble.webapp's fix_words(): French from docassemble and the package, English and
-# Arabic from the package's translation files (issue 13). word() then answers as on the server.
-WORDS = ('docassemble.base:data/sources/fr-words.yml', f'{PACKAGE}:data/sources/fr-words.yml',
-         f'{PACKAGE}:data/sources/rdvrefere-en.xlf', f'{PACKAGE}:data/sources/rdvrefere-ar.xlf')
+# docassemble's words, as the server's `words:` list (scripts/server.sh) gives them to
+# docassemble.webapp's fix_words(): French from docassemble and the package. The other languages'
+# words come from the package itself (langues_serveur.py loads its translation files when an
+# interview imports it, issue 13), here as on the server. word() then answers as on the server.
+WORDS = ('docassemble.base:data/sources/fr-words.yml', f'{PACKAGE}:data/sources/fr-words.yml')
 
 
 def _load_words() -> None:
     import yaml  # noqa: PLC0415
     from docassemble.base.functions import package_data_filename, update_word_collection  # noqa: PLC0415
-    from docassemble.rdvrefere.traductions import lire  # noqa: PLC0415
     for reference in WORDS:
         found = package_data_filename(reference)
         if found is None:
             raise FileNotFoundError(f"words file {reference} is not installed (make wheel)")
-        path = Path(found)
-        if path.suffix == '.yml':
-            for language, words in yaml.safe_load(path.read_text(encoding='utf-8')).items():
-                update_word_collection(language, words)
-        else:
-            fichier = lire(path)
-            update_word_collection(fichier.langue, {**fichier.cibles('en'), **fichier.cibles('fr')})
+        for language, words in yaml.safe_load(Path(found).read_text(encoding='utf-8')).items():
+            update_word_collection(language, words)
 
 
 _load_words()

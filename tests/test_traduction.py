@@ -14,7 +14,7 @@ import pytest
 
 from dossiers import AUJOURD_HUI, donnees
 from docassemble.rdvrefere.dossier import dossier_depuis_donnees
-from docassemble.rdvrefere.langues import LANGUES, langue_valide
+from docassemble.rdvrefere.langues import LANGUES, Langue, langue, langue_valide
 from docassemble.rdvrefere.conversion import essayer_la_conversion, message_du_resultat
 from docassemble.rdvrefere.mots import Texte, depuis_json, en_json, traduire
 from docassemble.rdvrefere.numerotation import numeroter
@@ -61,8 +61,17 @@ def test_une_traduction_qui_perd_un_champ_laisse_le_francais():
 
 def test_les_langues_et_un_code_force():
     assert set(LANGUES) == {"fr", "en", "ar"} and LANGUES["ar"].sens == "rtl"
+    assert list(LANGUES)[0] == "fr" and LANGUES["ar"].nom == "العربية" and LANGUES["en"].nom == "English"
     for force in ("xx", "AR", "ar ", "../ar", None, 3, ["ar"]):
         assert langue_valide(force) == "fr"
+
+
+def test_une_langue_de_plus_est_nommee_et_orientee_par_le_cldr():
+    """What an association's new file gets without declaring anything: its name in its own
+    language and its direction (the installed files are the languages offered, langues.py)."""
+    assert langue("es") == Langue("es", "Español", "ltr")
+    assert langue("fa").sens == "rtl" and langue("fa").nom == "فارسی"
+    assert langue("zz") == Langue("zz", "zz", "ltr")
 
 
 def test_un_fichier_de_traduction_relu_est_le_meme(tmp_path):

@@ -6,14 +6,35 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from docassemble.base.util import current_context, get_language, set_language, set_parts, set_user_info, url_action, user_info, user_logged_in, word
+from importlib import resources
+
+from docassemble.base.util import (current_context, get_language, set_language, set_parts, set_user_info,
+                                   update_word_collection, url_action, user_info, user_logged_in, word)
 
 from .dates import date_longue
-from .langues import LANGUE_DES_DOCUMENTS, LANGUES, langue_valide
+from .langues import LANGUE_DES_DOCUMENTS, LANGUES, fichier_de_traduction, langue_valide
 from .mots import Texte, traduire
+from .traductions import lire
 
 __all__ = ["langue_valide", "liens_de_langue", "tr", "date_pour_ecran", "Texte", "langue_du_compte",
            "retenir_la_langue", "appliquer_la_langue"]
+
+
+
+def _charger_les_mots() -> None:
+    """docassemble's word() in every language the package ships, from the same files as the
+    interviews' `translations:` block: docassemble's own phrases (buttons, form checks) and the
+    package's sentences made in Python. Done when an interview first imports this module, in each
+    process, so the server's `words:` list need not name the files (it still serves docassemble's
+    pages outside the interviews, such as signing in)."""
+    dossier = resources.files("docassemble.rdvrefere").joinpath("data", "sources")
+    for code in LANGUES:
+        if code != LANGUE_DES_DOCUMENTS:
+            fichier = lire(dossier.joinpath(fichier_de_traduction(code)))
+            update_word_collection(code, {**fichier.cibles("en"), **fichier.cibles("fr")})
+
+
+_charger_les_mots()
 
 # Each client interview's name in the page's header and the browser's tab (its `metadata:` is
 # read in French only): (title, short title), by the interview's file name.
