@@ -113,6 +113,21 @@ def mettre_a_jour(langue: str, ancien: FichierDeTraduction | None) -> FichierDeT
                                [Phrase(p.source, en.get(p.source, ""), p.note) for p in phrases_de_docassemble()])
 
 
+def declarer(nom: str, *, ecrire_la_declaration: bool) -> bool:
+    """Whether the client interviews read the file (its line in interviews/rdv_traductions.yml);
+    when writing, the line is added to the list."""
+    liste = RACINE / "interviews" / "rdv_traductions.yml"
+    texte = liste.read_text(encoding="utf-8")
+    if nom in yaml.safe_load(texte).get("translations", []):
+        return True
+    if not ecrire_la_declaration:
+        print(f"{nom} : absent de interviews/rdv_traductions.yml, les entretiens ne le lisent pas", file=sys.stderr)
+        return False
+    liste.write_text(texte.rstrip("\n") + f"\n  - {nom}\n", encoding="utf-8")
+    print(f"interviews/rdv_traductions.yml: {nom} added")
+    return True
+
+
 def main() -> int:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("langue", help="docassemble's language code: en, ar, es…")
@@ -132,9 +147,10 @@ def main() -> int:
     manque_en = [p for p in nouveau.docassemble if not p.cible]
     print(f"{chemin.relative_to(RACINE)}: {len(nouveau.francais)} phrases of the interview "
           f"({len(manque_fr)} to translate), {len(nouveau.docassemble)} of docassemble ({len(manque_en)} to translate)")
+    declaree = declarer(fichier_de_traduction(options.langue), ecrire_la_declaration=not options.check)
     if not options.check:
         ecrire(chemin, nouveau)
-    return 1 if options.check and (manque_fr or problemes) else 0
+    return 1 if options.check and (manque_fr or problemes or not declaree) else 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import pytest
 
 from dossiers import AUJOURD_HUI, donnees
 from docassemble.rdvrefere.dossier import dossier_depuis_donnees
-from docassemble.rdvrefere.langues import LANGUES, Langue, langue, langue_valide
+from docassemble.rdvrefere.langues import LANGUES, Langue, langue, langue_valide, langues_du_dossier
 from docassemble.rdvrefere.conversion import essayer_la_conversion, message_du_resultat
 from docassemble.rdvrefere.mots import Texte, depuis_json, en_json, traduire
 from docassemble.rdvrefere.numerotation import numeroter
@@ -72,6 +72,15 @@ def test_une_langue_de_plus_est_nommee_et_orientee_par_le_cldr():
     assert langue("es") == Langue("es", "Español", "ltr")
     assert langue("fa").sens == "rtl" and langue("fa").nom == "فارسی"
     assert langue("zz") == Langue("zz", "zz", "ltr")
+
+
+
+def test_un_fichier_ajoute_est_une_langue_offerte(tmp_path):
+    for nom in ("rdvrefere-ar.xlf", "rdvrefere-es.xlf", "fr-words.yml", "rdvrefere-es.xlf.tmp", "autre-de.xlf"):
+        (tmp_path / nom).write_text("", encoding="utf-8")
+    assert list(langues_du_dossier(tmp_path)) == ["fr", "ar", "es"]
+    assert langues_du_dossier(tmp_path)["es"].nom == "Español"
+    assert list(langues_du_dossier(tmp_path / "absent")) == ["fr"]
 
 
 def test_un_fichier_de_traduction_relu_est_le_meme(tmp_path):

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["Langue", "LANGUES", "LANGUE_DES_DOCUMENTS", "langue", "langue_valide", "fichier_de_traduction"]
+__all__ = ["Langue", "LANGUES", "LANGUE_DES_DOCUMENTS", "langue", "langues_du_dossier", "langue_valide",
+           "fichier_de_traduction"]
 
 # The language of the interview's blocks, and of every document filed in court (the tribunal
 # works in French, whatever language the client reads).
@@ -45,12 +46,14 @@ def langue(code: str) -> Langue:
         return Langue(code, code, "ltr")
 
 
-def _langues_installees() -> dict[str, Langue]:
-    """French, then each language whose translation file the package ships, in the order of
-    their codes: a file added to `sources/` is a language offered (after `make wheel`)."""
+def langues_du_dossier(dossier=None) -> dict[str, Langue]:
+    """French, then each language whose translation file is in `dossier` (default: the installed
+    package's sources), in the order of their codes: a file added to `sources/` is a language
+    offered (after `make wheel`)."""
     codes = []
     try:
-        dossier = resources.files("docassemble.rdvrefere").joinpath("data", "sources")
+        if dossier is None:
+            dossier = resources.files("docassemble.rdvrefere").joinpath("data", "sources")
         codes = sorted(m.group(1) for f in dossier.iterdir() if (m := _FICHIER.fullmatch(f.name)))
     except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
         pass   # the source tree, not installed: French only
@@ -58,7 +61,7 @@ def _langues_installees() -> dict[str, Langue]:
             **{code: langue(code) for code in codes if code != LANGUE_DES_DOCUMENTS}}
 
 
-LANGUES: dict[str, Langue] = _langues_installees()
+LANGUES: dict[str, Langue] = langues_du_dossier()
 
 
 def langue_valide(code: object) -> str:
