@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 import daharness as da
 from test_interview import Parcours
@@ -221,6 +222,9 @@ def test_les_fichiers_de_traduction_couvrent_chaque_phrase():
         for phrase in fichier.francais:
             assert phrase.cible, (code, phrase.source[:80])
         assert defauts(fichier, code) == []
+        # read by every client interview (the list they include)
+        assert fichier_de_traduction(code) in yaml.safe_load(
+            (SOURCES.parent / "interviews" / "rdv_traductions.yml").read_text(encoding="utf-8"))["translations"]
         assert all(p.cible for p in fichier.docassemble)
 
 

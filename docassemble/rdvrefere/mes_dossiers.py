@@ -3,7 +3,8 @@ how the list « Mes dossiers » names and dates each dossier.
 
 Plain Python, no docassemble import: `mes_dossiers_serveur.py` reads the sessions through
 docassemble (`interview_list`) and the register, then asks these functions; the tests call them
-directly (tests/test_mes_dossiers.py).
+directly (tests/test_mes_dossiers.py). The words made here are mots.Texte (their French as
+before), shown in the client's language by the list (issue 13); what the client typed is a str.
 """
 
 from __future__ import annotations
@@ -13,15 +14,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from .dates import date_longue
 from .juridictions import COLLECTIVITES_NON_COUVERTES, JuridictionInconnue, juridiction
-from .personnel import APPROUVE, DEPOSE, EN_COURS, PRET_A_RELIRE, est_depose
+from .mots import Texte
+from .personnel import (APPROUVE, DEPOSE, EN_COURS, EXECUTEE, EXECUTION_DEMANDEE, ORDONNANCE_RECUE, PRET_A_RELIRE,
+                        REJETEE)
 
 __all__ = ["SessionDuClient", "Fiche", "nouveau_demande", "session_a_rouvrir", "date_heure_francaise",
            "nom_du_dossier", "lieu_du_dossier", "etat_du_dossier", "fiches_du_client", "PARIS"]
 
 PARIS = ZoneInfo("Europe/Paris")
 _OUI = ("1", "true", "oui", "yes", "on")
+# each status in the client's words (personnel.STATUTS; « prêt à relire » is said by etat_du_dossier)
+_ETATS = {EN_COURS: Texte("en cours"), APPROUVE: Texte("approuvé"), DEPOSE: Texte("déposé"),
+          # after the filing: the staff's words (issue 12)
+          ORDONNANCE_RECUE: Texte("ordonnance reçue"), EXECUTION_DEMANDEE: Texte("exécution demandée"),
+          EXECUTEE: Texte("exécutée"), REJETEE: Texte("rejetée")}
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,9 @@ class SessionDuClient:
 
 @dataclass(frozen=True)
 class Fiche:
-    """What the list shows for one dossier: every text already French, none escaped yet."""
+    """What the list shows for one dossier, none escaped yet: `titre` as the client typed it (a
+    Texte when there is no name yet), `lieu` French (a département's name), the rest Texte (a
+    str equal to the French)."""
     cle: str
     titre: str
     lieu: str
@@ -75,17 +84,18 @@ def session_a_rouvrir(sessions: Iterable[SessionDuClient], courante: str, moi: i
 
 
 def date_heure_francaise(instant: dt.datetime | None, fuseau: ZoneInfo = PARIS) -> str:
-    """« 3 décembre 2026 à 14 h 05 », in French time (a naive datetime is UTC); '' if unknown."""
+    """« 3 décembre 2026 à 14 h 05 », in French time (a naive datetime is UTC); '' if unknown.
+    A Texte: the screen writes the date and the hour in the client's language."""
     if instant is None:
         return ""
     local = _instant(instant).astimezone(fuseau)
-    return f"{date_longue(local.date())} à {local.hour} h {local.minute:02d}"
+    return Texte("{date} à {heure} h {minutes}", date=local.date(), heure=local.hour, minutes=f"{local.minute:02d}")
 
 
 def nom_du_dossier(prenoms: object, nom: object) -> str:
     """« Awa Diallo »: the applicant as typed; « Dossier sans nom » before the identity screen."""
     texte = " ".join(" ".join(str(v or "").split()) for v in (prenoms, nom)).strip()
-    return texte or "Dossier sans nom"
+    return texte or Texte("Dossier sans nom")
 
 
 def lieu_du_dossier(code: object) -> str:
@@ -105,15 +115,9 @@ def etat_du_dossier(statut: str | None, relecture: bool = True) -> str:
     """The dossier's state in the client's words: « en cours » (not sent to the team yet),
     « en relecture » (sent, not approved; « prêt à déposer » when the association does not
     review), « approuvé », « déposé »."""
-    if statut == DEPOSE:
-        return "déposé"
-    if est_depose(statut):
-        return statut  # after the filing: « ordonnance reçue », « exécution demandée »… (staff's word)
-    if statut == APPROUVE:
-        return "approuvé"
     if statut == PRET_A_RELIRE:
-        return "en relecture" if relecture else "prêt à déposer"
-    return EN_COURS
+        return Texte("en relecture") if relecture else Texte("prêt à déposer")
+    return _ETATS.get(statut, _ETATS[EN_COURS])
 
 
 def fiches_du_client(sessions: Iterable[SessionDuClient], moi: int | None, relecture: bool = True,

@@ -1,7 +1,8 @@
 """A client's dossiers on the server (issue 10 point 1): a client who signs in again and opens the
 interview's address lands in the dossier they left (`adresse_du_dossier_a_rouvrir`, called by
-rdv_retour.yml), and /interviews shows « Mes dossiers » in French (rdv_mes_dossiers.yml, named by
-the server's `session list interview:`).
+rdv_retour.yml), and /interviews shows « Mes dossiers » (rdv_mes_dossiers.yml, named by the
+server's `session list interview:`) in the client's language (issue 13): every word made here is a
+mots.Texte shown through tr(); what the client typed (the applicant's name) is shown as typed.
 
 Every session key used here comes from docassemble's list of the signed-in user's own sessions
 (`interview_list` without a `session=` argument), never from the address or a form: a key typed
@@ -17,16 +18,20 @@ from docassemble.base.util import action_button_html, interface, interview_list,
     user_info, user_logged_in
 
 from .interview_objects import relecture_par_l_equipe, texte_sur
+from .langues_serveur import tr
 from .mes_dossiers import Fiche, SessionDuClient, fiches_du_client, nouveau_demande, session_a_rouvrir
+from .mots import Texte
 from .personnel import APRES_DEPOT
 
 __all__ = ["adresse_du_dossier_a_rouvrir", "mes_fiches", "liste_pour_ecran", "fiche_a_supprimer",
-           "confirmation_pour_ecran", "supprimer_le_dossier", "adresse_nouveau_dossier", "ouverture_de_la_liste"]
+           "confirmation_pour_ecran", "supprimer_le_dossier", "adresse_nouveau_dossier", "ouverture_de_la_liste",
+           "bouton_nouveau_dossier", "DOSSIER_INTROUVABLE"]
 
 # The client interview whose sessions are « dossiers »
 CLIENT = "docassemble.rdvrefere:data/questions/rdvrefere.yml"
 APRES_ORDONNANCE = "docassemble.rdvrefere:data/questions/rdv_ordonnance.yml"   # issue 12
 _PAGES_MAX = 25  # docassemble pages its list (a few dozen sessions a page)
+DOSSIER_INTROUVABLE = Texte("Ce dossier n'existe pas ou n'est plus dans votre liste.")
 
 
 def _moi() -> int | None:
@@ -134,15 +139,29 @@ def adresse_nouveau_dossier() -> str:
     return interview_url(i=CLIENT, new_session=1, nouveau=1, local=True)
 
 
+def bouton_nouveau_dossier() -> str:
+    """« Commencer un nouveau dossier », in the page's language (a label written in the block's
+    Mako would be translated with the block: the translation keeps the Mako as it is)."""
+    return action_button_html(adresse_nouveau_dossier(), label=tr(Texte("Commencer un nouveau dossier")),
+                              color="success", size="md", icon="plus")
+
+
+def _a_l_ecran(texte: object) -> str:
+    """A text of the list, escaped: the package's words in the page's language, what the client
+    typed (a str, never a Texte) as typed."""
+    return texte_sur(tr(texte) if isinstance(texte, Texte) else texte)
+
+
 def _fiche_en_markdown(fiche: Fiche) -> list[str]:
-    lignes = [f"## {texte_sur(fiche.titre)}", ""]
+    lignes = [f"## {_a_l_ecran(fiche.titre)}", ""]
     lieu = f"{texte_sur(fiche.lieu)} · " if fiche.lieu else ""
-    lignes += [f"{lieu}État : **{texte_sur(fiche.etat)}**", ""]
+    etat = tr(Texte("État : {etat}", etat=f"**{_a_l_ecran(fiche.etat)}**"))
+    lignes += [f"{lieu}{etat}", ""]
     dates = []
     if fiche.modifiee_le:
-        dates.append(f"Modifié le {texte_sur(fiche.modifiee_le)}.")
+        dates.append(tr(Texte("Modifié le {quand}.", quand=_a_l_ecran(fiche.modifiee_le))))
     if fiche.commencee_le:
-        dates.append(f"Commencé le {texte_sur(fiche.commencee_le)}.")
+        dates.append(tr(Texte("Commencé le {quand}.", quand=_a_l_ecran(fiche.commencee_le))))
     if dates:
         lignes += [" ".join(dates), ""]
     return lignes
@@ -153,19 +172,19 @@ def liste_pour_ecran(fiches: list[Fiche]) -> str:
     « Reprendre » and « Supprimer ». Every text is escaped (texte_sur): a name typed as Markdown,
     HTML or `${ }` shows as typed."""
     if not fiches:
-        return "Vous n'avez pas encore de dossier."
+        return tr(Texte("Vous n'avez pas encore de dossier."))
     lignes: list[str] = []
     for fiche in fiches:
         lignes += _fiche_en_markdown(fiche)
-        reprendre = action_button_html(interview_url(i=CLIENT, session=fiche.cle, local=True), label="Reprendre",
-                                       color="primary", size="md", icon="folder-open")
-        supprimer = action_button_html(url_action("supprimer", dossier=fiche.cle), label="Supprimer",
+        reprendre = action_button_html(interview_url(i=CLIENT, session=fiche.cle, local=True),
+                                       label=tr(Texte("Reprendre")), color="primary", size="md", icon="folder-open")
+        supprimer = action_button_html(url_action("supprimer", dossier=fiche.cle), label=tr(Texte("Supprimer")),
                                        color="secondary", size="md", icon="trash")
         apres = ""
         if fiche.etat in APRES_DEPOT:
             # after the filing (issue 12): the interview after the ordonnance, for this dossier
             apres = " " + action_button_html(interview_url(i=APRES_ORDONNANCE, refere=fiche.cle, local=True),
-                                             label="Après la décision du juge", color="success", size="md")
+                                             label=tr(Texte("Après la décision du juge")), color="success", size="md")
         lignes += [f"{reprendre}{apres} {supprimer}", ""]
     return "\n".join(lignes)
 
@@ -179,28 +198,30 @@ def confirmation_pour_ecran(fiche: Fiche | None) -> str:
     """The text of the confirmation screen (its buttons are the screen's own, a POST with
     docassemble's CSRF token: a link made elsewhere can show this screen, never delete)."""
     if fiche is None:
-        return "Ce dossier n'existe pas ou n'est plus dans votre liste."
-    lignes = ["Vous allez supprimer ce dossier :", ""] + _fiche_en_markdown(fiche)
-    lignes += ["Vos réponses et les fichiers déposés dans ce dossier seront effacés. "
-               "Vous ne pourrez pas les retrouver."]
+        return tr(DOSSIER_INTROUVABLE)
+    lignes = [tr(Texte("Vous allez supprimer ce dossier :")), ""] + _fiche_en_markdown(fiche)
+    lignes += [tr(Texte("Vos réponses et les fichiers déposés dans ce dossier seront effacés. "
+                        "Vous ne pourrez pas les retrouver."))]
     if fiche.etat != "en cours":
-        lignes += ["", "L'équipe garde la version que vous lui avez envoyée."]
+        lignes += ["", tr(Texte("L'équipe garde la version que vous lui avez envoyée."))]
     return "\n".join(lignes)
 
 
 def supprimer_le_dossier(cle: object) -> str:
     """Delete one of the signed-in user's dossiers (checked again against their own list); the
-    sentence to show on the list."""
+    sentence to show on the list, a Texte (shown through tr(), the name already escaped)."""
     fiche = fiche_a_supprimer(cle)
     if fiche is None:
-        return "Ce dossier n'existe pas ou n'est plus dans votre liste."
+        return DOSSIER_INTROUVABLE
     try:
         interview_list(action="delete", filename=CLIENT, session=fiche.cle)
     except Exception as exc:  # noqa: BLE001 - a sentence for the client, the details in the log
         log(f"rdvrefere: deleting a dossier failed: {exc!r}")
-        return "Le dossier n'a pas pu être supprimé (erreur technique). Réessayez plus tard."
+        return Texte("Le dossier n'a pas pu être supprimé (erreur technique). Réessayez plus tard.")
     _oublier_hors_session((int(user_info().id), fiche.cle))
-    return f"Le dossier « {texte_sur(fiche.titre)} » a été supprimé."
+    # a name the client typed goes in escaped; « Dossier sans nom » (a Texte) is translated with the sentence
+    titre = fiche.titre if isinstance(fiche.titre, Texte) else texte_sur(fiche.titre)
+    return Texte("Le dossier « {titre} » a été supprimé.", titre=titre)
 
 
 def _oublier_hors_session(proprietaire: tuple[int, str]) -> None:

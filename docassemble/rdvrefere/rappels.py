@@ -13,6 +13,9 @@ a reminder keeps outside the session only what it needs, in the package's own ta
   `date`), `envoye` the day it went out (None before);
 - `lien`                       the client's interview; `lien_arret` the stop page, to which the
   token is appended; `jeton`  a random stop token (secrets.token_urlsafe(32));
+- `langue`                     the language of the client's screens when they asked (issue 13), a
+  code of langues.LANGUES: the mails and the stop page are written in it (a table made before
+  this column gets it, "fr", from `creer_tables`);
 - `actif`, `dernier_envoi`, `version` (raised by every write: two runs never send one reminder twice).
 
 Sending (`envoyer_rappels_dus`) is a server-side job (`rdvrefere rappels --envoyer`, daily):
@@ -25,30 +28,36 @@ sent: « la tentative de cette semaine » three weeks later would mislead.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
+import functools
+import importlib.resources
 import json
 import re
 import secrets
 import smtplib
 import ssl as ssl_module
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        and_, create_engine, delete, insert, select, update)
+                        and_, create_engine, delete, insert, inspect, select, text, update)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
-from .dates import JOURS, date_longue, jour_et_date
+from .dates import date_longue
+from .langues import LANGUE_DES_DOCUMENTS, fichier_de_traduction, langue_valide
+from .mots import Texte, traduire
 from .plan import Etape, Plan
 from .tentatives import lundi
+from .traductions import FichierIllisible, lire
 
 __all__ = ["TYPES", "Echeance", "Programme", "ReglagesSmtp", "Courriel", "programmer", "arreter", "arreter_pour",
            "programme_du_client", "rappels_dus", "composer", "envoyer_rappels_dus", "echeances_du_plan",
            "jeton_valide", "courriel_valide", "lire_config_docassemble", "ConfigInvalide", "creer_tables",
-           "RETARD_MAX_JOURS"]
+           "RETARD_MAX_JOURS", "JOURS_TRADUISIBLES", "date_dans"]
 
 TYPES = ("tentative", "lettre", "depot", "execution")   # execution: the préfet's délai is over (issue 12)
 RETARD_MAX_JOURS = 6          # a reminder not sent within its week is dropped
@@ -71,6 +80,7 @@ _rappels = Table(
     Column("dernier_envoi", Date),
     Column("version", Integer, nullable=False),
     Column("modifie_le", DateTime, nullable=False),
+    Column("langue", String(8), nullable=False, server_default=LANGUE_DES_DOCUMENTS),   # issue 13
     UniqueConstraint("proprietaire", "session", name="rdvrefere_rappel_session_unique"),
 )
 # the engines whose tables exist, held weakly: keyed by id(), a new engine given a disposed one's
@@ -78,10 +88,38 @@ _rappels = Table(
 _tables_creees: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
+# Columns added after the table's first version, with their SQL: a table created earlier gets
+# them with their default (every reminder scheduled before issue 13 was written in French).
+_COLONNES_AJOUTEES = (("langue", f"VARCHAR(8) NOT NULL DEFAULT '{LANGUE_DES_DOCUMENTS}'"),)
+
+
+def _colonnes(engine: Engine) -> set[str]:
+    return {c["name"] for c in inspect(engine).get_columns(_rappels.name)}
+
+
+def _ajouter_les_colonnes(engine: Engine) -> None:
+    """ALTER TABLE … ADD COLUMN for each column an older table lacks (SQLite and PostgreSQL)."""
+    presentes = _colonnes(engine)
+    for nom, definition in _COLONNES_AJOUTEES:
+        if nom in presentes:
+            continue
+        # two processes may add it at once: PostgreSQL's IF NOT EXISTS makes the second a no-op;
+        # SQLite has no such clause, so its error is ignored once the column is there
+        si_absente = "IF NOT EXISTS " if engine.dialect.name == "postgresql" else ""
+        try:
+            with engine.begin() as cx:
+                cx.execute(text(f"ALTER TABLE {_rappels.name} ADD COLUMN {si_absente}{nom} {definition}"))
+        except DBAPIError:
+            if nom not in _colonnes(engine):
+                raise
+
+
 def creer_tables(engine: Engine) -> None:
-    """Create the table when missing (once per engine and process)."""
+    """Create the table when missing, add the columns an older table lacks (once per engine and
+    process)."""
     if engine not in _tables_creees:
         _meta.create_all(engine)
+        _ajouter_les_colonnes(engine)
         _tables_creees.add(engine)
 
 
@@ -115,10 +153,13 @@ class Programme:
     dernier_envoi: dt.date | None
     lien_arret: str = ""
     version: int = 1
+    langue: str = LANGUE_DES_DOCUMENTS
 
     @property
     def lien_pour_arreter(self) -> str:
-        return self.lien_arret + self.jeton
+        """The stop page with the token and, but for French (the page's own), the language."""
+        langue = langue_valide(self.langue)
+        return self.lien_arret + self.jeton + ("" if langue == LANGUE_DES_DOCUMENTS else f"&lang={langue}")
 
 
 @dataclass(frozen=True)
@@ -141,6 +182,7 @@ class Courriel:
     destinataire: str
     sujet: str
     texte: str
+    langue: str = LANGUE_DES_DOCUMENTS
 
 
 @dataclass
@@ -173,17 +215,19 @@ def _depuis_ligne(ligne) -> Programme:
     return Programme(id=ligne.id, proprietaire=ligne.proprietaire, session=ligne.session, courriel=ligne.courriel,
                      jour_semaine=ligne.jour_semaine, echeances=json.loads(ligne.echeances), lien=ligne.lien,
                      jeton=ligne.jeton, actif=bool(ligne.actif), dernier_envoi=ligne.dernier_envoi,
-                     lien_arret=ligne.lien_arret, version=ligne.version)
+                     lien_arret=ligne.lien_arret, version=ligne.version, langue=langue_valide(ligne.langue))
 
 
 # --- the client's schedule --------------------------------------------------------------------
 
 def programmer(engine: Engine, proprietaire: tuple[int, str], courriel: str, jour_semaine: int,
-               echeances: Iterable[Echeance], lien: str, *, lien_arret: str) -> Programme:
+               echeances: Iterable[Echeance], lien: str, *, lien_arret: str,
+               langue: str = LANGUE_DES_DOCUMENTS) -> Programme:
     """Replace the schedule of the client's session `proprietaire` = (user id, session key):
     reminders on `jour_semaine` (0 lundi … 6 dimanche) for each échéance, active again.
     `lien`: the interview; `lien_arret`: the stop page's URL, to which the token is appended
-    (e.g. « …/interview?i=docassemble.rdvrefere:data/questions/rdv_rappels.yml&jeton= »).
+    (e.g. « …/interview?i=docassemble.rdvrefere:data/questions/rdv_rappels.yml&jeton= »);
+    `langue`: the mails' language (a code of langues.LANGUES, French otherwise).
     Idempotent: a replaced schedule keeps its stop token (the links of mails already sent go on
     working) and a reminder already sent (same type, same sending day) is not sent again."""
     utilisateur, session = int(proprietaire[0]), str(proprietaire[1])
@@ -200,7 +244,7 @@ def programmer(engine: Engine, proprietaire: tuple[int, str], courriel: str, jou
               for d, _, t in liste]
     creer_tables(engine)
     valeurs = dict(courriel=courriel, jour_semaine=jour_semaine, lien=lien, lien_arret=lien_arret, actif=True,
-                   modifie_le=_maintenant())
+                   langue=langue_valide(langue), modifie_le=_maintenant())
     with engine.begin() as cx:
         cle = and_(_rappels.c.proprietaire == utilisateur, _rappels.c.session == session)
         ancienne = cx.execute(select(_rappels).where(cle)).first()
@@ -274,45 +318,94 @@ def rappels_dus(engine: Engine, aujourd_hui: dt.date) -> list[tuple[Programme, l
 
 
 # --- the mails --------------------------------------------------------------------------------
+# Each sentence is a mots.Texte (its French is the mail as before); composer() writes it in the
+# row's language with the package's translation file (scripts/phrases.py finds these templates).
+
+# dates.JOURS, translatable: the weekday's name comes from the translation file
+JOURS_TRADUISIBLES = (Texte("lundi"), Texte("mardi"), Texte("mercredi"), Texte("jeudi"), Texte("vendredi"),
+                      Texte("samedi"), Texte("dimanche"))
 
 _SUJETS = {
-    "execution": "Rendez-vous préfecture : le délai donné au préfet est fini",
-    "depot": "Rendez-vous préfecture : vous pouvez déposer votre demande au tribunal",
-    "lettre": "Rendez-vous préfecture : envoyez la lettre recommandée",
-    "tentative": "Rendez-vous préfecture : votre essai de la semaine",
+    "execution": Texte("Rendez-vous préfecture : le délai donné au préfet est fini"),
+    "depot": Texte("Rendez-vous préfecture : vous pouvez déposer votre demande au tribunal"),
+    "lettre": Texte("Rendez-vous préfecture : envoyez la lettre recommandée"),
+    "tentative": Texte("Rendez-vous préfecture : votre essai de la semaine"),
 }
 
 
-def _phrase(echeance: dict, aujourd_hui: dt.date) -> str:
+@functools.cache
+def _traductions(langue: str) -> dict[str, str]:
+    """The French phrases' translations in the installed package's file for `langue`, read once
+    per process; none for French, or when the file is missing (the source tree): French then."""
+    if langue == LANGUE_DES_DOCUMENTS:
+        return {}
+    fichier = importlib.resources.files("docassemble.rdvrefere").joinpath("data", "sources",
+                                                                          fichier_de_traduction(langue))
+    try:
+        with importlib.resources.as_file(fichier) as chemin:
+            return lire(chemin).cibles("fr")
+    except (OSError, FichierIllisible):   # a broken file (scripts/phrases.py --check): French, not no mail
+        return {}
+
+
+def date_dans(langue: str) -> Callable[[dt.date], str]:
+    """How a date is written in `langue`: « 5 octobre 2026 » in French (dates.date_longue), else
+    babel's long format, as the client's screens write it (langues_serveur.date_pour_ecran)."""
+    if langue_valide(langue) == LANGUE_DES_DOCUMENTS:
+        return date_longue
+    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 (docassemble's own dependency)
+    from babel.dates import format_date  # noqa: PLC0415
+    try:
+        locale = Locale.parse(langue)
+    except (UnknownLocaleError, ValueError):
+        return date_longue   # a file for a language the CLDR does not know: a French date, not no mail
+    return lambda jour: format_date(jour, format="long", locale=locale)
+
+
+def _phrase(echeance: dict, aujourd_hui: dt.date) -> Texte:
     jour = dt.date.fromisoformat(echeance["date"])
     if echeance["type"] == "tentative":
         dimanche = lundi(aujourd_hui) + dt.timedelta(days=6)
-        return (f"- Essayez de prendre rendez-vous sur le site de la préfecture cette semaine, avant le "
-                f"{jour_et_date(dimanche)}. Faites une capture d'écran où l'on voit l'adresse du site, le "
-                "message et la date avec l'heure. Ajoutez-la ensuite dans votre dossier.")
+        return Texte("Essayez de prendre rendez-vous sur le site de la préfecture cette semaine, avant le "
+                     "{jour} {date}. Faites une capture d'écran où l'on voit l'adresse du site, le "
+                     "message et la date avec l'heure. Ajoutez-la ensuite dans votre dossier.",
+                     jour=JOURS_TRADUISIBLES[dimanche.weekday()], date=dimanche)
     if echeance["type"] == "lettre":
-        return ("- Envoyez la lettre recommandée avec accusé de réception à la préfecture. Gardez la preuve "
-                "de dépôt et l'accusé de réception, puis ajoutez-les dans votre dossier.")
+        return Texte("Envoyez la lettre recommandée avec accusé de réception à la préfecture. Gardez la preuve "
+                     "de dépôt et l'accusé de réception, puis ajoutez-les dans votre dossier.")
     if echeance["type"] == "execution":
-        return (f"- Le délai donné au préfet par le juge est fini. Si vous n'avez pas de rendez-vous, vous pouvez "
-                f"agir à partir du {date_longue(jour)} : ouvrez votre dossier, écrivez au préfet, puis demandez au "
-                "tribunal de faire exécuter l'ordonnance. Si vous avez reçu un rendez-vous, notez-le dans votre dossier.")
-    return (f"- Vous pouvez déposer votre demande au tribunal à partir du {date_longue(jour)}. Ouvrez votre "
-            "dossier, vérifiez-le, puis téléchargez le dossier de dépôt.")
+        return Texte("Le délai donné au préfet par le juge est fini. Si vous n'avez pas de rendez-vous, vous pouvez "
+                     "agir à partir du {date} : ouvrez votre dossier, écrivez au préfet, puis demandez au "
+                     "tribunal de faire exécuter l'ordonnance. Si vous avez reçu un rendez-vous, notez-le dans "
+                     "votre dossier.", date=jour)
+    return Texte("Vous pouvez déposer votre demande au tribunal à partir du {date}. Ouvrez votre "
+                 "dossier, vérifiez-le, puis téléchargez le dossier de dépôt.", date=jour)
 
 
 def composer(programme: Programme, echeances: list[dict], aujourd_hui: dt.date) -> Courriel:
-    """The French mail for these due reminders: subject, plain text with both links."""
+    """The mail for these due reminders, in the row's language (French when its code is not one
+    of LANGUES, or a sentence is not translated): subject, plain text with both links."""
+    langue = langue_valide(programme.langue)
+    traductions, date = _traductions(langue), date_dans(langue)
+
+    def ecrire(texte: Texte) -> str:
+        return traduire(texte, lambda phrase: traductions.get(phrase) or phrase, date)
+
     types = {e["type"] for e in echeances}
     sujet = next(_SUJETS[t] for t in ("execution", "depot", "lettre", "tentative") if t in types)
-    lignes = ["Bonjour,", "", "Voici ce qu'il faut faire pour votre demande de rendez-vous en préfecture :", ""]
-    lignes += [_phrase(e, aujourd_hui) for e in sorted(echeances, key=lambda e: TYPES.index(e["type"]))]
-    lignes += ["", "Votre dossier :", programme.lien, "",
-               ("Vous recevez ce rappel le jour où le délai du préfet finit." if types == {"execution"} else
-                f"Vous recevez ce rappel le {JOURS[programme.jour_semaine]}, le jour que vous avez choisi."),
-               "Pour ne plus recevoir ces rappels, ouvrez ce lien :", programme.lien_pour_arreter, "",
-               "Ce message est envoyé automatiquement. N'y répondez pas."]
-    return Courriel(programme.courriel, sujet, "\n".join(lignes) + "\n")
+    lignes = [ecrire(Texte("Bonjour,")), "",
+              ecrire(Texte("Voici ce qu'il faut faire pour votre demande de rendez-vous en préfecture :")), ""]
+    lignes += ["- " + ecrire(_phrase(e, aujourd_hui))
+               for e in sorted(echeances, key=lambda e: TYPES.index(e["type"]))]
+    if types == {"execution"}:
+        pourquoi = Texte("Vous recevez ce rappel le jour où le délai du préfet finit.")
+    else:
+        pourquoi = Texte("Vous recevez ce rappel le {jour}, le jour que vous avez choisi.",
+                         jour=JOURS_TRADUISIBLES[programme.jour_semaine])
+    lignes += ["", ecrire(Texte("Votre dossier :")), programme.lien, "", ecrire(pourquoi),
+               ecrire(Texte("Pour ne plus recevoir ces rappels, ouvrez ce lien :")), programme.lien_pour_arreter, "",
+               ecrire(Texte("Ce message est envoyé automatiquement. N'y répondez pas."))]
+    return Courriel(programme.courriel, ecrire(sujet), "\n".join(lignes) + "\n", langue)
 
 
 def _message(courriel: Courriel, expediteur: str) -> EmailMessage:
@@ -322,7 +415,9 @@ def _message(courriel: Courriel, expediteur: str) -> EmailMessage:
     message["Subject"] = courriel.sujet
     message["Message-ID"] = make_msgid(domain=expediteur.rpartition("@")[2].strip("> ") or None)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(courriel.texte)
+    # plain text in UTF-8 whatever the language (the subject, non-ASCII, is encoded by the policy: RFC 2047)
+    message.set_content(courriel.texte, charset="utf-8")
+    message["Content-Language"] = courriel.langue   # after set_content, which clears the Content-* headers
     return message
 
 
@@ -360,12 +455,14 @@ def envoyer_rappels_dus(engine: Engine, aujourd_hui: dt.date, smtp: ReglagesSmtp
     try:
         for programme, _ in rappels_dus(engine, aujourd_hui):
             indices = _dues(programme.echeances, aujourd_hui)
+            # written before the claim (it reads the translation file): a mail that cannot be
+            # written loses no reminder
+            courriel = composer(programme, [programme.echeances[i] for i in indices], aujourd_hui)
             reclamees = [dict(e) for e in programme.echeances]
             for i in indices:
                 reclamees[i]["envoye"] = aujourd_hui.isoformat()
             if not _ecrire_echeances(engine, programme.id, programme.version, reclamees, aujourd_hui):
                 continue  # another run (or the client) got there first
-            courriel = composer(programme, [programme.echeances[i] for i in indices], aujourd_hui)
             try:
                 if serveur is None:
                     serveur = _smtp(smtp)

@@ -7,6 +7,10 @@ choice and a fingerprint of the dates last scheduled, so that the database is wr
 the dates change. The dates come from the journey plan (plan.py, built from the client's answers
 by parcours_serveur.plan_du_client; rappels.echeances_du_plan): one rule for the plan screen,
 `check` and the reminders.
+
+The mails are written in the language of the client's screens when they asked (issue 13): the
+row keeps it (rappels.programmer's `langue`), the stop page reads it from its link (`lang=`).
+The texts made here for the subscription screen are mots.Texte shown in the page's language.
 """
 
 from __future__ import annotations
@@ -14,20 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from docassemble.base.util import get_config, interview_url, log
+from docassemble.base.util import get_config, get_language, interview_url, log
 
-from .dates import JOURS, date_longue
+from .langues import langue_valide
+from .langues_serveur import tr
+from .mots import Texte
 from .parcours_serveur import plan_du_client
-from .rappels import (Echeance, arreter, arreter_pour, courriel_valide, echeances_du_plan, jeton_valide, programme_du_client,
-                      programmer)
+from .rappels import (JOURS_TRADUISIBLES, Echeance, arreter, arreter_pour, courriel_valide, echeances_du_plan,
+                      jeton_valide, programme_du_client, programmer)
 
 __all__ = ["INTERVIEW_ARRET", "choix_jours", "courriel_du_client", "echeances_du_client", "texte_des_echeances", "rappels_utiles",
            "programmer_rappels", "actualiser_rappels", "jeton_accepte", "arreter_depuis_le_lien",
            "arreter_les_rappels"]
 
 INTERVIEW_ARRET = "docassemble.rdvrefere:data/questions/rdv_rappels.yml"
-_LIBELLES = {"tentative": "essai de rendez-vous", "lettre": "lettre recommandée à envoyer",
-             "depot": "dépôt au tribunal possible", "execution": "fin du délai donné au préfet"}
+_LIBELLES = {"tentative": Texte("essai de rendez-vous"), "lettre": Texte("lettre recommandée à envoyer"),
+             "depot": Texte("dépôt au tribunal possible"), "execution": Texte("fin du délai donné au préfet")}
 
 
 def _engine():
@@ -41,7 +47,8 @@ def _proprietaire() -> tuple[int, str] | None:
 
 
 def choix_jours() -> list[dict[str, str]]:
-    return [{str(i): nom} for i, nom in enumerate(JOURS)]
+    """The weekdays, named in the page's language (the value stays 0 … 6)."""
+    return [{str(i): tr(nom)} for i, nom in enumerate(JOURS_TRADUISIBLES)]
 
 
 def courriel_du_client(client) -> str:
@@ -66,13 +73,25 @@ def rappels_utiles(client) -> bool:
 
 
 def texte_des_echeances(echeances: list[Echeance]) -> str:
-    """A Markdown list of the dates (dates and fixed words only: no client text)."""
-    return "\n".join(f"* {_LIBELLES[e.type]} : {'à partir du ' if e.type == 'depot' else 'le '}{date_longue(e.date)}"
-                     for e in echeances)
+    """A Markdown list of the dates in the page's language (dates and fixed words only: no client text)."""
+    lignes = []
+    for e in echeances:
+        if e.type == "depot":
+            ligne = Texte("{quoi} : à partir du {date}", quoi=_LIBELLES[e.type], date=e.date)
+        else:
+            ligne = Texte("{quoi} : le {date}", quoi=_LIBELLES[e.type], date=e.date)
+        lignes.append("* " + tr(ligne))
+    return "\n".join(lignes)
+
+
+def _langue() -> str:
+    """The page's language, checked: the mails' language."""
+    return langue_valide(get_language())
 
 
 def _empreinte(courriel: str, jour_semaine: int, echeances: list[Echeance]) -> str:
-    return json.dumps([courriel, jour_semaine, [(e.type, e.date.isoformat()) for e in echeances]])
+    # the language too: a client who changes it gets the next mails in the new one
+    return json.dumps([courriel, jour_semaine, [(e.type, e.date.isoformat()) for e in echeances], _langue()])
 
 
 def programmer_rappels(client) -> bool:
@@ -81,20 +100,21 @@ def programmer_rappels(client) -> bool:
     proprietaire = _proprietaire()
     jour_semaine = int(client.rappels_jour)
     echeances = echeances_du_client(client, jour_semaine)
+    # client.refus_rappels is a Texte: rdvrefere.yml shows it through tr(), in the page's language
     if proprietaire is None:
-        client.refus_rappels = "Connectez-vous pour recevoir des rappels."
+        client.refus_rappels = Texte("Connectez-vous pour recevoir des rappels.")
         return False
     lien_arret = interview_url(i=INTERVIEW_ARRET, new_session=1)
     lien_arret += ("&" if "?" in lien_arret else "?") + "jeton="
     try:
         programmer(_engine(), proprietaire, client.rappels_courriel, jour_semaine, echeances, interview_url(),
-                   lien_arret=lien_arret)
+                   lien_arret=lien_arret, langue=_langue())
     except ValueError:
-        client.refus_rappels = "Cette adresse électronique n'est pas valable."
+        client.refus_rappels = Texte("Cette adresse électronique n'est pas valable.")
         return False
     except Exception as exc:  # noqa: BLE001 - the database may be unreachable: a sentence, not a traceback
         log(f"rdvrefere: reminders not scheduled: {exc!r}")
-        client.refus_rappels = "Le serveur n'a pas pu enregistrer vos rappels (erreur technique)."
+        client.refus_rappels = Texte("Le serveur n'a pas pu enregistrer vos rappels (erreur technique).")
         return False
     client.rappels_empreinte = _empreinte(client.rappels_courriel, jour_semaine, echeances)
     client.refus_rappels = ""
