@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import bundle
+from . import bundle, mots
 from .bundle import DossierNonDeposable, Manifeste, Redaction
 from .conversion import FichierRefuse, Limites, examiner_fichier
 from .dates import date_longue, en_lettres, heure_fr, jour_et_date
@@ -50,7 +50,8 @@ from .requete import _en_pdf, _rendre
 
 __all__ = ["problemes_execution", "pieces_execution", "contexte_lettre_prefet", "docx_lettre_prefet",
            "rendre_lettre_prefet", "contexte_demande_execution", "docx_demande_execution",
-           "contexte_inventaire_execution", "guide_execution", "construire_execution", "liquidation_seule",
+           "contexte_inventaire_execution", "etapes_execution", "guide_execution", "construire_execution",
+           "liquidation_seule",
            "MODELE_LETTRE", "MODELE_DEMANDE", "DELAI_DEMANDE_JOURS", "ASTREINTE_DEMANDEE_EUROS"]
 
 MODELE_LETTRE = "lettre_execution.docx"
@@ -78,62 +79,77 @@ def liquidation_seule(d: DossierOrdonnance) -> bool:
 
 # --- Checks ----------------------------------------------------------------------------------
 
+def _nom_du_document(source: str) -> mots.Texte:
+    """What a refused file is, in a refusal's words: « l'ordonnance », « la preuve n° 2 », never the
+    field's path (« suivi.constats[2] »)."""
+    if source.startswith("suivi.constats["):
+        return mots.Texte("la preuve n° {n}", n=source.split("[", 1)[1].split("]", 1)[0])
+    if source.startswith("pieces["):
+        return mots.Texte("la pièce n° {n}", n=source.split("[", 1)[1].split("]", 1)[0])
+    return {"ordonnance": mots.Texte("l'ordonnance"),
+            "suivi.courrier_prefet": mots.Texte("la lettre au préfet")}.get(source, source)
+
+
 def problemes_execution(d: DossierOrdonnance, *, aujourd_hui: dt.date, pour: str = "demande",
                         limites: Limites | None = None) -> list[Probleme]:
     """What stops (erreur) or weakens (avertissement) the letter (`pour="lettre"`) or the demande
-    d'exécution (`pour="demande"`), each naming its field. Errors first."""
+    d'exécution (`pour="demande"`), each naming its field. Errors first. Each message a mots.Texte
+    (the client's screen shows it translated)."""
     o, s = d.ordonnance, d.suivi
     problemes: list[Probleme] = []
     if o.issue != "injonction":
-        problemes.append(Probleme("ordonnance.issue", "l'ordonnance n'ordonne rien au préfet ("
-                                  + {"rejet": "demande rejetée", "non_lieu": "non-lieu"}[o.issue]
-                                  + ") : il n'y a rien à faire exécuter."))
+        issue = {"rejet": mots.Texte("demande rejetée"), "non_lieu": mots.Texte("non-lieu")}[o.issue]
+        problemes.append(Probleme("ordonnance.issue", mots.Texte("l'ordonnance n'ordonne rien au préfet ({issue}) : il "
+                                                                 "n'y a rien à faire exécuter.", issue=issue)))
         return problemes
     e = echeances(o)
     if aujourd_hui < e.execution_possible_le:
-        quoi = "La lettre au préfet" if pour == "lettre" else "La demande au tribunal"
-        problemes.append(Probleme("ordonnance.delai_jours", f"le préfet a jusqu'au {date_longue(e.date_limite_prefet)} "
-                                  f"pour vous donner un rendez-vous. {quoi} n'est possible qu'à partir "
-                                  f"du {date_longue(e.execution_possible_le)}."))
+        quoi = mots.Texte("La lettre au préfet") if pour == "lettre" else mots.Texte("La demande au tribunal")
+        problemes.append(Probleme("ordonnance.delai_jours", mots.Texte(
+            "le préfet a jusqu'au {limite} pour vous donner un rendez-vous. {quoi} n'est possible qu'à partir du "
+            "{possible}.", limite=e.date_limite_prefet, quoi=quoi, possible=e.execution_possible_le)))
     if s.rendez_vous_le and not liquidation_seule(d):
-        problemes.append(Probleme("suivi.rendez_vous_le", "la préfecture vous a donné un rendez-vous : l'ordonnance est "
-                                  "exécutée, il n'y a rien à demander."))
+        problemes.append(Probleme("suivi.rendez_vous_le", mots.Texte("la préfecture vous a donné un rendez-vous : "
+                                                                     "l'ordonnance est exécutée, il n'y a rien à "
+                                                                     "demander.")))
     elif liquidation_seule(d):
         # CE, juge des référés, 7 février 2025, n° 501149 (commentary only, see ordonnance.py): a late
         # appointment, the astreinte not liquidated.
-        problemes.append(Probleme("suivi.rendez_vous_le", "le rendez-vous a été donné en retard. La demande porte "
-                                  "seulement sur l'astreinte, et le juge peut refuser de la faire payer puisque le "
-                                  "rendez-vous a finalement été donné.", "avertissement"))
+        problemes.append(Probleme("suivi.rendez_vous_le", mots.Texte(
+            "le rendez-vous a été donné en retard. La demande porte seulement sur l'astreinte, et le juge peut refuser "
+            "de la faire payer puisque le rendez-vous a finalement été donné."), "avertissement"))
     for chemin, jour in ([("suivi.courrier_prefet.date", s.courrier_prefet.date)] if s.courrier_prefet else []) + \
             [(f"suivi.constats[{i}].date", c.date) for i, c in enumerate(s.constats, 1)] + \
             ([("suivi.rendez_vous_le", s.rendez_vous_le)] if s.rendez_vous_le else []):
         if jour > aujourd_hui:
-            problemes.append(Probleme(chemin, f"la date du {date_longue(jour)} est dans le futur."))
+            problemes.append(Probleme(chemin, mots.Texte("la date du {date} est dans le futur.", date=jour)))
         elif jour < o.date:
-            problemes.append(Probleme(chemin, f"la date du {date_longue(jour)} est avant l'ordonnance "
-                                      f"({date_longue(o.date)}) : vérifiez-la.", "avertissement"))
+            problemes.append(Probleme(chemin, mots.Texte("la date du {date} est avant l'ordonnance ({ordonnance}) : "
+                                                         "vérifiez-la.", date=jour, ordonnance=o.date),
+                                      "avertissement"))
     if pour == "demande":
         if not o.fichiers:
-            problemes.append(Probleme("ordonnance.fichiers", "joignez l'ordonnance (le PDF reçu sur Télérecours "
-                                      "citoyens) : c'est la pièce n° 1 de la demande."))
+            problemes.append(Probleme("ordonnance.fichiers", mots.Texte(
+                "joignez l'ordonnance (le PDF reçu sur Télérecours citoyens) : c'est la pièce n° 1 de la demande.")))
         if s.courrier_prefet is None and not liquidation_seule(d):
-            problemes.append(Probleme("suivi.courrier_prefet", "aucune lettre au préfet depuis la fin du délai. La "
-                                      "demande est possible sans elle, mais la lettre et sa preuve d'envoi montrent "
-                                      "au juge que vous avez réclamé le rendez-vous.", "avertissement"))
+            problemes.append(Probleme("suivi.courrier_prefet", mots.Texte(
+                "aucune lettre au préfet depuis la fin du délai. La demande est possible sans elle, mais la lettre et "
+                "sa preuve d'envoi montrent au juge que vous avez réclamé le rendez-vous."), "avertissement"))
         elif s.courrier_prefet is not None and not s.courrier_prefet.fichiers:
-            problemes.append(Probleme("suivi.courrier_prefet.fichiers", "joignez la lettre envoyée et sa preuve "
-                                      "d'envoi (récépissé ou avis de réception).", "avertissement"))
+            problemes.append(Probleme("suivi.courrier_prefet.fichiers", mots.Texte(
+                "joignez la lettre envoyée et sa preuve d'envoi (récépissé ou avis de réception)."), "avertissement"))
         if not s.constats and not liquidation_seule(d):
-            problemes.append(Probleme("suivi.constats", "aucune preuve que le rendez-vous manque depuis l'ordonnance. "
-                                      "Ajoutez des captures d'écran datées de vos essais, ou de votre messagerie sans "
-                                      "convocation.", "avertissement"))
+            problemes.append(Probleme("suivi.constats", mots.Texte(
+                "aucune preuve que le rendez-vous manque depuis l'ordonnance. Ajoutez des captures d'écran datées de "
+                "vos essais, ou de votre messagerie sans convocation."), "avertissement"))
         for i, c in enumerate(s.constats, 1):
             if not c.fichiers:
-                problemes.append(Probleme(f"suivi.constats[{i}].fichiers", "ce constat n'a aucune capture : il ne "
-                                          "deviendra pas une pièce.", "avertissement"))
+                problemes.append(Probleme(f"suivi.constats[{i}].fichiers", mots.Texte(
+                    "ce constat n'a aucune capture : il ne deviendra pas une pièce."), "avertissement"))
         for chemin, fichier in d.tous_les_fichiers():
             try:
-                examiner_fichier(fichier, piece=chemin.rsplit(".fichiers", 1)[0], limites=limites or Limites())
+                examiner_fichier(fichier, piece=_nom_du_document(chemin.rsplit(".fichiers", 1)[0]),
+                                 limites=limites or Limites())
             except FichierRefuse as refus:
                 problemes.append(Probleme(chemin, refus.message))
     return sorted(problemes, key=lambda p: p.gravite != "erreur")
@@ -449,50 +465,60 @@ def contexte_inventaire_execution(d: DossierOrdonnance, pieces: list[Piece], pag
 # --- (c) The guide and the bundle ------------------------------------------------------------
 
 APRES_LE_DEPOT_EXECUTION = (
-    "Le tribunal demande d'abord à la préfecture d'exécuter l'ordonnance. Si rien ne se passe, il ouvre une "
-    "procédure devant le juge. Cela peut prendre plusieurs semaines.",
-    "Le tribunal vous écrit sur Télérecours citoyens. Regardez le site tous les deux jours.",
-    "Si la préfecture vous donne un rendez-vous, dites-le tout de suite au tribunal, par un message sur Télérecours "
-    "citoyens, et allez au rendez-vous avec tous vos documents.",
-    "Continuez à garder les preuves : captures d'écran datées, courriers, courriels.",
+    mots.Texte("Le tribunal demande d'abord à la préfecture d'exécuter l'ordonnance. Si rien ne se passe, il ouvre "
+               "une procédure devant le juge. Cela peut prendre plusieurs semaines."),
+    mots.Texte("Le tribunal vous écrit sur Télérecours citoyens. Regardez le site tous les deux jours."),
+    mots.Texte("Si la préfecture vous donne un rendez-vous, dites-le tout de suite au tribunal, par un message sur "
+               "Télérecours citoyens, et allez au rendez-vous avec tous vos documents."),
+    mots.Texte("Continuez à garder les preuves : captures d'écran datées, courriers, courriels."),
 )
+
+
+def etapes_execution(d: DossierOrdonnance, pieces: list[Piece], tribunal: Juridiction, *,
+                     requete: str = "Requete.pdf") -> list[Etape]:
+    """The filing of the demande, slot by slot (same slots and naming as the référé's). Each title
+    and line a mots.Texte: the guide's text is French, the client's screen shows it translated;
+    the names to type (tribunal, files, pièces, the ordonnance's number) are values, kept French."""
+    acte = next((p for p in pieces if p.acte_attaque), None)
+    autres = [p for p in pieces if not p.acte_attaque]
+    o = d.ordonnance
+    return [
+        Etape(mots.Texte("Avant de commencer"), (
+            mots.Texte("Ouvrez {adresse} et connectez-vous (par votre compte Télérecours citoyens ou FranceConnect). "
+                       "Être connecté au moment de l'envoi vaut signature de la demande.", adresse=ADRESSE),
+            mots.Texte("La demande est gratuite. Aucun avocat n'est obligatoire."),
+        )),
+        # [unconfirmed] the portal's list of types for an execution request was not found.
+        Etape(mots.Texte("1. Choisir le tribunal et le type de demande"), (
+            mots.Texte("Juridiction : « Tribunal administratif », puis « {tribunal} » : le tribunal qui a rendu "
+                       "l'ordonnance.", tribunal=tribunal.tribunal),
+            mots.Texte("Type de requête : si le site propose une demande d'exécution, choisissez-la. Sinon, choisissez "
+                       "la requête ordinaire. Ne choisissez pas « Référé »."),
+            mots.Texte("Si le site demande le numéro d'une affaire liée, donnez celui de l'ordonnance : {numero}.",
+                       numero=o.numero),
+        )),
+        Etape(mots.Texte("2. Case « Requête »"), (mots.Texte("Déposez le fichier {fichier}.", fichier=requete),)),
+        Etape(mots.Texte("3. Case « Acte attaqué » (obligatoire)"), (
+            mots.Texte("Ici, mettez l'ordonnance dont vous demandez l'exécution."),
+            (mots.Texte("Déposez le fichier {fichier} (pièce n° {numero} : {libelle}). Ne le déposez pas une seconde "
+                        "fois plus bas.", fichier=acte.nom_fichier, numero=acte.numero, libelle=acte.libelle)
+             if acte else mots.Texte("Déposez l'ordonnance.")),
+        )),
+        etape_pieces_complementaires(autres),
+        Etape(mots.Texte("5. Vérifier et envoyer"), (
+            mots.Texte("Sur la page de résumé, vérifiez que chaque nom commence par son numéro, sans trou ni doublon."),
+            mots.Texte("Cochez l'avertissement sur les « requêtes abusives », puis cliquez sur « Envoyer »."),
+            mots.Texte("Le fichier Inventaire.pdf n'est pas à déposer : gardez-le pour vous."),
+        )),
+        Etape(mots.Texte("6. Après le dépôt"), APRES_LE_DEPOT_EXECUTION),
+    ]
 
 
 def guide_execution(d: DossierOrdonnance, pieces: list[Piece], tribunal: Juridiction, *,
                     requete: str = "Requete.pdf") -> str:
-    """The filing guide of the demande, slot by slot (same slots and naming as the référé's)."""
-    acte = next((p for p in pieces if p.acte_attaque), None)
-    autres = [p for p in pieces if not p.acte_attaque]
-    o = d.ordonnance
-    etapes = [
-        Etape("Avant de commencer", (
-            f"Ouvrez {ADRESSE} et connectez-vous (par votre compte Télérecours citoyens ou FranceConnect). "
-            "Être connecté au moment de l'envoi vaut signature de la demande.",
-            "La demande est gratuite. Aucun avocat n'est obligatoire.",
-        )),
-        # [unconfirmed] the portal's list of types for an execution request was not found.
-        Etape("1. Choisir le tribunal et le type de demande", (
-            f"Juridiction : « Tribunal administratif », puis « {tribunal.tribunal} » : le tribunal qui a rendu "
-            "l'ordonnance.",
-            "Type de requête : si le site propose une demande d'exécution, choisissez-la. Sinon, choisissez la "
-            "requête ordinaire. Ne choisissez pas « Référé ».",
-            f"Si le site demande le numéro d'une affaire liée, donnez celui de l'ordonnance : {o.numero}.",
-        )),
-        Etape("2. Case « Requête »", (f"Déposez le fichier {requete}.",)),
-        Etape("3. Case « Acte attaqué » (obligatoire)", (
-            "Ici, mettez l'ordonnance dont vous demandez l'exécution.",
-            (f"Déposez le fichier {acte.nom_fichier} (pièce n° {acte.numero} : {acte.libelle}). Ne le déposez pas "
-             "une seconde fois plus bas." if acte else "Déposez l'ordonnance."),
-        )),
-        etape_pieces_complementaires(autres),
-        Etape("5. Vérifier et envoyer", (
-            "Sur la page de résumé, vérifiez que chaque nom commence par son numéro, sans trou ni doublon.",
-            "Cochez l'avertissement sur les « requêtes abusives », puis cliquez sur « Envoyer ».",
-            "Le fichier Inventaire.pdf n'est pas à déposer : gardez-le pour vous.",
-        )),
-        Etape("6. Après le dépôt", APRES_LE_DEPOT_EXECUTION),
-    ]
-    return guide_en_texte(etapes, titre="DEMANDER L'EXÉCUTION DE L'ORDONNANCE SUR TÉLÉRECOURS CITOYENS")
+    """The filing guide of the demande (Guide_depot.txt), in French."""
+    return guide_en_texte(etapes_execution(d, pieces, tribunal, requete=requete),
+                          titre="DEMANDER L'EXÉCUTION DE L'ORDONNANCE SUR TÉLÉRECOURS CITOYENS")
 
 
 def construire_execution(d: DossierOrdonnance, sortie: Path | str, *, aujourd_hui: dt.date | None = None,

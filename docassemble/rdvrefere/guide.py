@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import mots
 from .juridictions import Juridiction
 from .numerotation import Piece
 
@@ -94,18 +95,20 @@ APRES_LE_DEPOT = (
 )
 
 
-def etape_pieces_complementaires(autres: list[Piece], titre: str = "4. Cases « Pièce complémentaire »") -> Etape:
+def etape_pieces_complementaires(autres: list[Piece],
+                                 titre: str = mots.Texte("4. Cases « Pièce complémentaire »")) -> Etape:
     """The « Pièce complémentaire » slots, one per pièce after n° 1, with the exact name to type
-    (shared by the référé's guide and the demande d'exécution's)."""
-    lignes = []
-    for rang, piece in enumerate(autres, 1):
-        lignes.append(f"Pièce complémentaire n° {rang} : déposez {piece.nom_fichier} ; dans « Nommer la pièce "
-                      f"n° {rang} », tapez exactement : {piece.nom_telerecours}")
-    return Etape(titre, tuple(
-        ["Une pièce complémentaire est un de vos autres documents, qui prouve ce que dit la requête. "
-         "Ajoutez une case par pièce, dans cet ordre. Le nom tapé doit commencer par le numéro de la pièce : "
-         "c'est ce nom que le tribunal lira dans l'inventaire. Le numéro de la case sur le site peut différer "
-         "du numéro de la pièce (la pièce n° 1 est dans la case « Acte attaqué ») : seul le nom compte."] + lignes))
+    (shared by the référé's guide and the demande d'exécution's). Each line a mots.Texte: the
+    guide's text is its French, a client's screen shows it translated (the names to type stay)."""
+    lignes = [mots.Texte(
+        "Une pièce complémentaire est un de vos autres documents, qui prouve ce que dit la requête. Ajoutez une case "
+        "par pièce, dans cet ordre. Le nom tapé doit commencer par le numéro de la pièce : c'est ce nom que le "
+        "tribunal lira dans l'inventaire. Le numéro de la case sur le site peut différer du numéro de la pièce (la "
+        "pièce n° 1 est dans la case « Acte attaqué ») : seul le nom compte.")]
+    lignes += [mots.Texte("Pièce complémentaire n° {rang} : déposez {fichier} ; dans « Nommer la pièce n° {rang} », "
+                          "tapez exactement : {nom}", rang=rang, fichier=piece.nom_fichier, nom=piece.nom_telerecours)
+               for rang, piece in enumerate(autres, 1)]
+    return Etape(titre, tuple(lignes))
 
 
 def guide_en_texte(etapes: list[Etape], titre: str = "DÉPOSER VOTRE RÉFÉRÉ SUR TÉLÉRECOURS CITOYENS") -> str:

@@ -61,18 +61,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
 
-from .dates import date_longue, en_lettres, jour_et_date
+from . import mots
+from .dates import en_lettres, jour_et_date
 from .dossier import (AutrePiece, Date, DossierIllisible, DossierInvalide, Fichier, Heure, OuiNon, Requerant,
-                      Signature, Texte, _departement, _Modele, lire_donnees, problemes_de_validation)
+                      Signature, Texte, _departement, _Modele, _refus, lire_donnees, problemes_de_validation)
 from .juridictions import normaliser_code
 from .verification import DELAI_REPONSE_JOURS
 
 __all__ = ["ISSUES", "MOTIFS_REJET", "Astreinte", "Ordonnance", "Constat", "CourrierPrefet", "Suivi",
            "DossierOrdonnance", "Echeances", "Etat", "echeances", "etat_a_la_date", "conseils_rejet",
            "jours_d_astreinte", "dernier_jour_franc", "est_ferie", "lire_ordonnance",
-           "ordonnance_depuis_donnees", "DELAI_CASSATION_JOURS", "ATTENTE_COURRIER_JOURS"]
+           "ordonnance_depuis_donnees", "jour_nomme", "DELAI_CASSATION_JOURS", "ATTENTE_COURRIER_JOURS"]
 
 DELAI_CASSATION_JOURS = 15            # CJA R. 523-1 (délai franc)
 ATTENTE_COURRIER_JOURS = DELAI_REPONSE_JOURS   # practice, not law: the letter's answer awaited before the tribunal
@@ -121,26 +121,28 @@ class Ordonnance(_Modele):
 
     @model_validator(mode="after")
     def _coherente(self) -> "Ordonnance":
+        # each message a mots.Texte (dossier._refus): the client's screen shows it translated
         if self.date_notification < self.date:
-            raise PydanticCustomError("ordonnance_fr", "la date de notification ({notif}) est avant la date de "
-                                      "l'ordonnance ({date}) : vérifiez les deux dates",
-                                      {"notif": date_longue(self.date_notification), "date": date_longue(self.date)})
+            raise _refus("ordonnance_fr", mots.Texte("la date de notification ({notif}) est avant la date de "
+                                                     "l'ordonnance ({date}) : vérifiez les deux dates",
+                                                     notif=self.date_notification, date=self.date))
         if self.issue == "injonction":
             if self.delai_jours is None and not self.sans_delai:
-                raise PydanticCustomError("ordonnance_fr", "pour une injonction, indiquez le délai donné au préfet "
-                                          "(champ « delai_jours ») ou « sans_delai: oui »")
+                raise _refus("ordonnance_fr", mots.Texte("pour une injonction, indiquez le délai donné au préfet "
+                                                         "(champ « delai_jours ») ou « sans_delai: oui »"))
             if self.delai_jours is not None and self.sans_delai:
-                raise PydanticCustomError("ordonnance_fr", "indiquez soit « delai_jours », soit « sans_delai », pas les deux")
+                raise _refus("ordonnance_fr", mots.Texte("indiquez soit « delai_jours », soit « sans_delai », "
+                                                         "pas les deux"))
         else:
             for champ in ("delai_jours", "astreinte", "delai_rdv_jours"):
                 if getattr(self, champ):
-                    raise PydanticCustomError("ordonnance_fr", "le champ « {champ} » ne va qu'avec une injonction "
-                                              "(issue: injonction)", {"champ": champ})
+                    raise _refus("ordonnance_fr", mots.Texte("le champ « {champ} » ne va qu'avec une injonction "
+                                                             "(issue: injonction)", champ=champ))
         if self.issue == "rejet" and self.motif_rejet is None:
-            raise PydanticCustomError("ordonnance_fr", "pour un rejet, indiquez le motif (champ « motif_rejet » : "
-                                      "{motifs})", {"motifs": ", ".join(MOTIFS_REJET)})
+            raise _refus("ordonnance_fr", mots.Texte("pour un rejet, indiquez le motif (champ « motif_rejet » : "
+                                                     "{motifs})", motifs=", ".join(MOTIFS_REJET)))
         if self.issue != "rejet" and self.motif_rejet is not None:
-            raise PydanticCustomError("ordonnance_fr", "« motif_rejet » ne va qu'avec un rejet (issue: rejet)")
+            raise _refus("ordonnance_fr", mots.Texte("« motif_rejet » ne va qu'avec un rejet (issue: rejet)"))
         return self
 
 
@@ -282,17 +284,42 @@ def jours_d_astreinte(ordonnance: Ordonnance, suivi: Suivi, jour: dt.date) -> in
 
 
 # --- What to do now --------------------------------------------------------------------------
+# Every sentence for the client is a mots.Texte: its French (the command line, the staff screens)
+# as before, and its template, so that the client's screen shows it in the client's language.
 
 ETATS = {
-    "rejet": "demande rejetée",
-    "non_lieu": "plus rien à juger",
-    "executee": "rendez-vous donné",
-    "en_attente_du_delai": "en attente du délai donné au préfet",
-    "courrier_au_prefet": "délai dépassé : écrire au préfet",
-    "attente_reponse_courrier": "délai dépassé : courrier envoyé, réponse attendue",
-    "demande_execution": "délai dépassé : demander l'exécution au tribunal",
-    "execution_demandee": "exécution demandée au tribunal",
+    "rejet": mots.Texte("demande rejetée"),
+    "non_lieu": mots.Texte("plus rien à juger"),
+    "executee": mots.Texte("rendez-vous donné"),
+    "en_attente_du_delai": mots.Texte("en attente du délai donné au préfet"),
+    "courrier_au_prefet": mots.Texte("délai dépassé : écrire au préfet"),
+    "attente_reponse_courrier": mots.Texte("délai dépassé : courrier envoyé, réponse attendue"),
+    "demande_execution": mots.Texte("délai dépassé : demander l'exécution au tribunal"),
+    "execution_demandee": mots.Texte("exécution demandée au tribunal"),
 }
+
+# dates.JOURS, each translatable (jour_nomme)
+_JOURS = (mots.Texte("lundi"), mots.Texte("mardi"), mots.Texte("mercredi"), mots.Texte("jeudi"),
+          mots.Texte("vendredi"), mots.Texte("samedi"), mots.Texte("dimanche"))
+
+
+def jour_nomme(jour: dt.date) -> mots.Texte:
+    """« lundi 1er septembre 2026 » (dates.jour_et_date, the same French), its weekday and its date
+    in the page's language on the client's screen."""
+    return mots.Texte("{jour} {date}", jour=_JOURS[jour.weekday()], date=jour)
+
+
+class _EnLettres(mots.Texte):
+    """A number as the court writes it, « treize » (dates.en_lettres), in digits once translated:
+    its template « {n} » has no word to translate."""
+
+    def __new__(cls, n: int) -> "_EnLettres":
+        texte = str.__new__(cls, en_lettres(n))
+        texte.gabarit, texte.valeurs = "{n}", {"n": n}
+        return texte
+
+    def __reduce__(self):   # pickled with its number, not as the digits' Texte
+        return (_EnLettres, (self.valeurs["n"],))
 
 
 @dataclass(frozen=True)
@@ -306,7 +333,7 @@ class Etat:
     echeances: Echeances = field(repr=False, default=None)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "titre": self.titre, "lignes": list(self.lignes),
+        return {"code": self.code, "titre": str(self.titre), "lignes": [str(ligne) for ligne in self.lignes],
                 "prochaine_date": self.prochaine_date.isoformat() if self.prochaine_date else None,
                 "echeances": self.echeances.as_dict() if self.echeances else None}
 
@@ -326,12 +353,19 @@ class Etat:
         return "\n".join(lignes)
 
 
-def _ligne_cassation(e: Echeances, jour: dt.date) -> str | None:
+def _ligne_cassation(e: Echeances, jour: dt.date) -> mots.Texte | None:
     if jour > e.cassation_jusqu_au:
         return None
-    return (f"Vous ne pouvez pas faire appel. Un seul recours existe : devant le Conseil d'État, jusqu'au "
-            f"{jour_et_date(e.cassation_jusqu_au)}, et seulement avec un avocat au Conseil d'État. Si vous "
-            "voulez le faire, contactez-en un tout de suite.")
+    return mots.Texte("Vous ne pouvez pas faire appel. Un seul recours existe : devant le Conseil d'État, jusqu'au "
+                      "{date}, et seulement avec un avocat au Conseil d'État. Si vous voulez le faire, contactez-en "
+                      "un tout de suite.", date=jour_nomme(e.cassation_jusqu_au))
+
+
+_NON_LIEU = (
+    mots.Texte("Le juge n'a plus rien à décider : la préfecture vous a donné un rendez-vous."),
+    mots.Texte("Allez au rendez-vous avec tous vos documents et la convocation."),
+    mots.Texte("Si le rendez-vous est annulé ou n'a pas lieu, vous pourrez faire une nouvelle demande au tribunal."))
+_CONTINUEZ = mots.Texte("Continuez à essayer de prendre rendez-vous, et faites une capture d'écran à chaque fois.")
 
 
 def etat_a_la_date(dossier: DossierOrdonnance, jour: dt.date) -> Etat:
@@ -344,110 +378,123 @@ def etat_a_la_date(dossier: DossierOrdonnance, jour: dt.date) -> Etat:
         return Etat("rejet", ETATS["rejet"], tuple(lignes + ([cassation] if cassation else [])),
                     e.cassation_jusqu_au if cassation else None, e)
     if o.issue == "non_lieu":
-        return Etat("non_lieu", ETATS["non_lieu"], (
-            "Le juge n'a plus rien à décider : la préfecture vous a donné un rendez-vous.",
-            "Allez au rendez-vous avec tous vos documents et la convocation.",
-            "Si le rendez-vous est annulé ou n'a pas lieu, vous pourrez faire une nouvelle demande au tribunal."),
-            None, e)
+        return Etat("non_lieu", ETATS["non_lieu"], _NON_LIEU, None, e)
     limite = e.date_limite_prefet
     if s.rendez_vous_le:
-        lignes = ["La préfecture vous a donné un rendez-vous. Allez-y avec tous vos documents et la convocation."]
+        lignes = [mots.Texte("La préfecture vous a donné un rendez-vous. Allez-y avec tous vos documents et la "
+                             "convocation.")]
         if s.rendez_vous_le > limite and o.astreinte:
             # CE, juge des référés, 7 février 2025, n° 501149 (through a commentary, see the docstring):
             # an appointment given four weeks late; the astreinte was not liquidated.
-            lignes.append(f"Le rendez-vous est venu en retard (la date limite était le {date_longue(limite)}). "
-                          "Vous pouvez demander au tribunal de faire payer l'astreinte. Mais le juge peut refuser, "
-                          "car le rendez-vous a finalement été donné.")
+            lignes.append(mots.Texte("Le rendez-vous est venu en retard (la date limite était le {date}). Vous pouvez "
+                                     "demander au tribunal de faire payer l'astreinte. Mais le juge peut refuser, car "
+                                     "le rendez-vous a finalement été donné.", date=limite))
         return Etat("executee", ETATS["executee"], tuple(lignes), None, e)
     if s.demande_execution_le:
         return Etat("execution_demandee", ETATS["execution_demandee"], (
-            f"Vous avez demandé au tribunal de faire exécuter l'ordonnance le {date_longue(s.demande_execution_le)}.",
-            "Le tribunal va d'abord contacter la préfecture. Regardez Télérecours citoyens tous les deux jours.",
-            "Si la préfecture vous donne un rendez-vous, dites-le au tribunal par un message sur Télérecours citoyens."),
+            mots.Texte("Vous avez demandé au tribunal de faire exécuter l'ordonnance le {date}.",
+                       date=s.demande_execution_le),
+            mots.Texte("Le tribunal va d'abord contacter la préfecture. Regardez Télérecours citoyens tous les deux "
+                       "jours."),
+            mots.Texte("Si la préfecture vous donne un rendez-vous, dites-le au tribunal par un message sur "
+                       "Télérecours citoyens.")),
             None, e)
     if jour < e.execution_possible_le:
-        delai = (f"jusqu'au {jour_et_date(limite)}" if not o.sans_delai else "tout de suite")
-        lignes = [f"Le juge a ordonné au préfet de vous donner un rendez-vous {delai}."]
+        lignes = [mots.Texte("Le juge a ordonné au préfet de vous donner un rendez-vous jusqu'au {date}.",
+                             date=jour_nomme(limite)) if not o.sans_delai else
+                  mots.Texte("Le juge a ordonné au préfet de vous donner un rendez-vous tout de suite.")]
         if e.date_limite_rdv:
-            lignes.append(f"Le rendez-vous lui-même doit avoir lieu au plus tard le {date_longue(e.date_limite_rdv)}.")
-        lignes += ["Regardez vos courriels, votre courrier et votre compte ANEF : la convocation peut venir par "
-                   "l'un ou l'autre.",
-                   "Si vous recevez un rendez-vous, notez-le ici.",
-                   f"Sans rendez-vous à cette date, vous pourrez demander au tribunal de faire exécuter "
-                   f"l'ordonnance à partir du {date_longue(e.execution_possible_le)}."]
+            lignes.append(mots.Texte("Le rendez-vous lui-même doit avoir lieu au plus tard le {date}.",
+                                     date=e.date_limite_rdv))
+        lignes += [mots.Texte("Regardez vos courriels, votre courrier et votre compte ANEF : la convocation peut venir "
+                              "par l'un ou l'autre."),
+                   mots.Texte("Si vous recevez un rendez-vous, notez-le ici."),
+                   mots.Texte("Sans rendez-vous à cette date, vous pourrez demander au tribunal de faire exécuter "
+                              "l'ordonnance à partir du {date}.", date=e.execution_possible_le)]
         return Etat("en_attente_du_delai", ETATS["en_attente_du_delai"], tuple(lignes), e.execution_possible_le, e)
-    depasse = ("Le préfet devait vous donner un rendez-vous tout de suite, et il ne l'a pas fait." if o.sans_delai else
-               f"Le délai donné au préfet est fini depuis le {date_longue(limite)}, et vous n'avez pas de rendez-vous.")
+    depasse = (mots.Texte("Le préfet devait vous donner un rendez-vous tout de suite, et il ne l'a pas fait.")
+               if o.sans_delai else
+               mots.Texte("Le délai donné au préfet est fini depuis le {date}, et vous n'avez pas de rendez-vous.",
+                          date=limite))
     astreinte = []
     if o.astreinte:
         jours = jours_d_astreinte(o, s, jour)
-        astreinte = [f"L'astreinte court depuis le {date_longue(e.astreinte_debut)} : {en_lettres(jours)} jour"
-                     f"{'s' if jours > 1 else ''} à ce jour. C'est le juge qui décidera de la faire payer."]
+        if jours > 1:
+            astreinte = [mots.Texte("L'astreinte court depuis le {date} : {n} jours à ce jour. C'est le juge qui "
+                                    "décidera de la faire payer.", date=e.astreinte_debut, n=_EnLettres(jours))]
+        else:
+            astreinte = [mots.Texte("L'astreinte court depuis le {date} : {n} jour à ce jour. C'est le juge qui "
+                                    "décidera de la faire payer.", date=e.astreinte_debut, n=_EnLettres(jours))]
     if s.courrier_prefet is None:
         return Etat("courrier_au_prefet", ETATS["courrier_au_prefet"], tuple([
             depasse,
-            "Envoyez tout de suite au préfet la lettre qui demande d'exécuter l'ordonnance, en recommandé avec "
-            "avis de réception. Joignez une copie de l'ordonnance. Gardez la preuve de l'envoi.",
-            "Vous pouvez déjà demander au tribunal de faire exécuter l'ordonnance. La lettre au préfet renforce "
-            "votre demande.",
-            "Continuez à essayer de prendre rendez-vous, et faites une capture d'écran à chaque fois."] + astreinte),
+            mots.Texte("Envoyez tout de suite au préfet la lettre qui demande d'exécuter l'ordonnance, en recommandé "
+                       "avec avis de réception. Joignez une copie de l'ordonnance. Gardez la preuve de l'envoi."),
+            mots.Texte("Vous pouvez déjà demander au tribunal de faire exécuter l'ordonnance. La lettre au préfet "
+                       "renforce votre demande."),
+            _CONTINUEZ] + astreinte),
             jour, e)
     attente = s.courrier_prefet.date + dt.timedelta(days=ATTENTE_COURRIER_JOURS)
     if jour < attente:
         return Etat("attente_reponse_courrier", ETATS["attente_reponse_courrier"], tuple([
             depasse,
-            f"Vous avez écrit au préfet le {date_longue(s.courrier_prefet.date)}. Attendez sa réponse jusqu'au "
-            f"{date_longue(attente)}.",
-            "Si c'est très urgent, vous pouvez déjà demander au tribunal de faire exécuter l'ordonnance.",
-            "Continuez à essayer de prendre rendez-vous, et faites une capture d'écran à chaque fois."] + astreinte),
+            mots.Texte("Vous avez écrit au préfet le {date}. Attendez sa réponse jusqu'au {attente}.",
+                       date=s.courrier_prefet.date, attente=attente),
+            mots.Texte("Si c'est très urgent, vous pouvez déjà demander au tribunal de faire exécuter l'ordonnance."),
+            _CONTINUEZ] + astreinte),
             attente, e)
     return Etat("demande_execution", ETATS["demande_execution"], tuple([
         depasse,
-        "Demandez maintenant au tribunal de faire exécuter l'ordonnance. Le dossier est prêt à déposer sur "
-        "Télérecours citoyens. Vous n'avez pas besoin d'avocat.",
-        "Si la préfecture vous donne un rendez-vous entre-temps, notez-le ici."] + astreinte), jour, e)
+        mots.Texte("Demandez maintenant au tribunal de faire exécuter l'ordonnance. Le dossier est prêt à déposer sur "
+                   "Télérecours citoyens. Vous n'avez pas besoin d'avocat."),
+        mots.Texte("Si la préfecture vous donne un rendez-vous entre-temps, notez-le ici.")] + astreinte), jour, e)
 
 
 def conseils_rejet(motif: str | None) -> list[str]:
-    """What can be done after a rejection, in plain French, for each ground (MOTIFS_REJET)."""
+    """What can be done after a rejection, in plain French (mots.Texte), for each ground (MOTIFS_REJET)."""
     if motif == "urgence":
         # CE, 9 juin 2022, n° 453391 (Tables): urgency is presumed for a renewal; otherwise the
         # applicant must show particular circumstances requiring a quick appointment (droit.md).
-        return ["Le juge a estimé que votre situation n'était pas urgente.",
-                "Vous pourrez faire une nouvelle demande si votre situation change. Par exemple : une promesse "
-                "d'embauche, un titre ou un récépissé qui expire, un problème de santé, l'école des enfants.",
-                "Gardez les preuves de ces changements : contrat, certificat, courrier, attestation.",
-                "Continuez à essayer de prendre rendez-vous chaque semaine, avec une capture d'écran."]
+        return [mots.Texte("Le juge a estimé que votre situation n'était pas urgente."),
+                mots.Texte("Vous pourrez faire une nouvelle demande si votre situation change. Par exemple : une "
+                           "promesse d'embauche, un titre ou un récépissé qui expire, un problème de santé, l'école "
+                           "des enfants."),
+                mots.Texte("Gardez les preuves de ces changements : contrat, certificat, courrier, attestation."),
+                mots.Texte("Continuez à essayer de prendre rendez-vous chaque semaine, avec une capture d'écran.")]
     if motif == "tentatives":
         # CE, 10 juin 2020, n° 435594 (Tables) and CE, 18 février 2022, n° 455740: attempts « n'ayant
         # pas été effectuées la même semaine »; in 435594, five days over two weeks were not enough.
-        return ["Le juge a estimé que vous n'aviez pas assez essayé de prendre rendez-vous, ou pas assez longtemps.",
-                "Continuez à essayer, plusieurs fois par semaine, pendant au moins trois semaines différentes.",
-                "Faites à chaque fois une capture d'écran où l'on voit la date et l'heure.",
-                "Écrivez aussi à la préfecture : un courriel, puis une lettre recommandée avec avis de réception.",
-                "Ensuite, vous pourrez faire une nouvelle demande au tribunal avec ces nouvelles preuves."]
+        return [mots.Texte("Le juge a estimé que vous n'aviez pas assez essayé de prendre rendez-vous, ou pas assez "
+                           "longtemps."),
+                mots.Texte("Continuez à essayer, plusieurs fois par semaine, pendant au moins trois semaines "
+                           "différentes."),
+                mots.Texte("Faites à chaque fois une capture d'écran où l'on voit la date et l'heure."),
+                mots.Texte("Écrivez aussi à la préfecture : un courriel, puis une lettre recommandée avec avis de "
+                           "réception."),
+                mots.Texte("Ensuite, vous pourrez faire une nouvelle demande au tribunal avec ces nouvelles preuves.")]
     if motif == "decision_existante":
         # CE, Section, 5 février 2016, n° 393540: the L. 521-3 measure may not « faire obstacle à
         # l'exécution d'aucune décision administrative », « même celle refusant la mesure demandée »
         # (dossier.py). A written refusal is contested by an annulment action and, if urgent, a
         # référé-suspension (README « Ce que vérifie check »). Time limits not stated: not verified here.
-        return ["Le juge a estimé que la préfecture avait déjà pris une décision, par exemple un refus écrit.",
-                "Ce type de demande ne peut pas contester une décision.",
-                "Il faut demander au tribunal d'annuler cette décision et, si c'est urgent, de la suspendre.",
-                "Les délais pour le faire sont courts. Faites-vous aider tout de suite par une association ou "
-                "un avocat, avec la décision de la préfecture."]
+        return [mots.Texte("Le juge a estimé que la préfecture avait déjà pris une décision, par exemple un refus "
+                           "écrit."),
+                mots.Texte("Ce type de demande ne peut pas contester une décision."),
+                mots.Texte("Il faut demander au tribunal d'annuler cette décision et, si c'est urgent, de la "
+                           "suspendre."),
+                mots.Texte("Les délais pour le faire sont courts. Faites-vous aider tout de suite par une association "
+                           "ou un avocat, avec la décision de la préfecture.")]
     if motif == "incompetence":
         # CJA R. 312-1 and CESEDA R. 431-20 (juridictions.py): the tribunal of the préfet of the
         # département of residence; a wrongly seized court usually transfers the case (droit.md).
-        return ["Le juge a estimé que ce n'était pas le bon tribunal.",
-                "Lisez l'ordonnance : souvent, le tribunal envoie lui-même le dossier au bon tribunal.",
-                "Sinon, faites une nouvelle demande au tribunal du département où vous habitez. "
-                "Vérifiez votre adresse et votre département dans le dossier.",
-                "Joignez un justificatif de domicile récent."]
-    return ["Lisez les raisons du juge : elles sont dans les paragraphes numérotés, avant la décision.",
-            "Faites-vous aider par une association ou un avocat pour savoir ce qui peut être fait.",
-            "Vous pourrez peut-être faire une nouvelle demande plus tard, avec de nouvelles preuves."]
-
+        return [mots.Texte("Le juge a estimé que ce n'était pas le bon tribunal."),
+                mots.Texte("Lisez l'ordonnance : souvent, le tribunal envoie lui-même le dossier au bon tribunal."),
+                mots.Texte("Sinon, faites une nouvelle demande au tribunal du département où vous habitez. Vérifiez "
+                           "votre adresse et votre département dans le dossier."),
+                mots.Texte("Joignez un justificatif de domicile récent.")]
+    return [mots.Texte("Lisez les raisons du juge : elles sont dans les paragraphes numérotés, avant la décision."),
+            mots.Texte("Faites-vous aider par une association ou un avocat pour savoir ce qui peut être fait."),
+            mots.Texte("Vous pourrez peut-être faire une nouvelle demande plus tard, avec de nouvelles preuves.")]
 
 # --- Loading ---------------------------------------------------------------------------------
 

@@ -15,6 +15,10 @@ the files back into DAFiles. No rule lives here.
 - **To the team**: each version of the answers that changed is sent to the register
   (`Registre.transmettre_ordonnance`, with a copy of each file, like the référé's versions). The
   status (« ordonnance reçue », « exécution demandée »…) is the team's alone: nothing here writes it.
+- **In the client's language** (issue 13): the core's sentences are mots.Texte, shown through
+  `en_langue` (tr()), dates through date_pour_ecran; each translated sentence is escaped like the
+  client's words. What the court reads (the letter, the demande, the pièces' and files' names, the
+  names to type) stays French, and the screens say so.
 """
 
 from __future__ import annotations
@@ -23,22 +27,29 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from docassemble.base.util import DAFile, DAFileList, DAList, DAObject, log, user_info, user_logged_in
+from docassemble.base.util import DAFile, DAFileList, DAList, DAObject, get_language, log, user_info, user_logged_in
 
+from . import execution
 from .bundle import NOM_ZIP, DossierNonDeposable, sha256_du_fichier
-from .dates import date_longue, jour_et_date
+from .dates import date_longue
 from .dossier import DossierIllisible, DossierInvalide
-from .execution import construire_execution, problemes_execution, rendre_lettre_prefet
+from .execution import (construire_execution, etapes_execution, pieces_execution, problemes_execution,
+                        rendre_lettre_prefet)
 from .interview_objects import (LIMITES, FichierEtranger, _chemin_de_cette_session, _chemins, _date, _defini,
                                 _heure, garder_les_fichiers_du_depot, guide_en_markdown, texte_sur)
-from .ordonnance import ISSUES, MOTIFS_REJET, conseils_rejet, echeances, etat_a_la_date, ordonnance_depuis_donnees
+from .juridictions import juridiction
+from .langues import LANGUE_DES_DOCUMENTS, langue_valide
+from .langues_serveur import tr
+from .mots import Texte
+from .ordonnance import (ISSUES, MOTIFS_REJET, conseils_rejet, echeances, etat_a_la_date, jour_nomme,
+                         ordonnance_depuis_donnees)
 from .problemes import Probleme, erreurs
 from .requete import ModeleInvalide, PdfImpossible
 from .transmission import empreinte, nom_de_fichier_sur, vers_json
 
 __all__ = ["SuiteClient", "choix_issues", "choix_motifs_rejet", "conseils_rejet", "MOTIFS_REJET", "ISSUES",
            "date_du_jour", "rappel_possible", "programmer_rappel_delai", "libelle_du_champ", "erreurs",
-           "adresse_apres_ordonnance"]
+           "adresse_apres_ordonnance", "en_langue"]
 
 LETTRE = "Lettre_prefet_execution"
 INTERVIEW = "docassemble.rdvrefere:data/questions/rdv_ordonnance.yml"
@@ -52,49 +63,76 @@ def adresse_apres_ordonnance(cle: str | None = None) -> str:
     return interview_url(i=INTERVIEW, refere=cle or session_courante(), local=True)
 
 
+def en_langue(texte: object) -> str:
+    """A sentence of the core (a mots.Texte, or a plain French str) in the page's language: tr(),
+    but on a French page the core's own French as it is (its numbers in letters, « treize jours »,
+    as the court writes them; tr() would give the digits)."""
+    if langue_valide(get_language()) == LANGUE_DES_DOCUMENTS and isinstance(texte, str):
+        return str(texte)
+    return tr(texte)
+
+
+_L_ORDONNANCE = Texte("L'ordonnance")
+_ASTREINTE = Texte("Astreinte")
+_LETTRE_AU_PREFET = Texte("Lettre au préfet")
 _NOMS_DES_CHAMPS = {
-    "ordonnance": "L'ordonnance", "ordonnance.numero": "Numéro de l'ordonnance", "ordonnance.date": "Date de l'ordonnance",
-    "ordonnance.date_notification": "Date où vous l'avez reçue", "ordonnance.issue": "Décision du juge",
-    "ordonnance.delai_jours": "Délai du préfet", "ordonnance.fichiers": "L'ordonnance (fichier)",
-    "ordonnance.astreinte": "Astreinte", "ordonnance.astreinte.montant_euros": "Astreinte",
-    "ordonnance.motif_rejet": "Raison du rejet", "suivi.rendez_vous_le": "Rendez-vous",
-    "suivi.courrier_prefet": "Lettre au préfet", "suivi.courrier_prefet.date": "Lettre au préfet",
-    "suivi.courrier_prefet.fichiers": "Lettre au préfet", "suivi.constats": "Preuves",
+    "ordonnance": _L_ORDONNANCE, "ordonnance.numero": Texte("Numéro de l'ordonnance"),
+    "ordonnance.date": Texte("Date de l'ordonnance"),
+    "ordonnance.date_notification": Texte("Date où vous l'avez reçue"),
+    "ordonnance.issue": Texte("Décision du juge"), "ordonnance.delai_jours": Texte("Délai du préfet"),
+    "ordonnance.fichiers": Texte("L'ordonnance (fichier)"), "ordonnance.astreinte": _ASTREINTE,
+    "ordonnance.astreinte.montant_euros": _ASTREINTE, "ordonnance.motif_rejet": Texte("Raison du rejet"),
+    "suivi.rendez_vous_le": Texte("Rendez-vous"), "suivi.courrier_prefet": _LETTRE_AU_PREFET,
+    "suivi.courrier_prefet.date": _LETTRE_AU_PREFET, "suivi.courrier_prefet.fichiers": _LETTRE_AU_PREFET,
+    "suivi.constats": Texte("Preuves"),
 }
 
 
 def libelle_du_champ(chemin: str) -> str:
-    """« suivi.constats[2].date » → « Preuve n° 2 : »; the client never sees the core's paths."""
+    """« suivi.constats[2].date » → « Preuve n° 2 : », in the page's language; the client never
+    sees the core's paths."""
     if not chemin:
         return ""
     if chemin in _NOMS_DES_CHAMPS:
-        return f"{_NOMS_DES_CHAMPS[chemin]} : "
+        return tr(Texte("{nom} : ", nom=_NOMS_DES_CHAMPS[chemin]))
     if chemin.startswith("suivi.constats["):
-        return f"Preuve n° {chemin.split('[', 1)[1].split(']', 1)[0]} : "
+        return tr(Texte("{nom} : ", nom=Texte("Preuve n° {n}", n=chemin.split("[", 1)[1].split("]", 1)[0])))
     racine = chemin.split("[", 1)[0].split(".")
     for n in range(len(racine), 0, -1):
         if ".".join(racine[:n]) in _NOMS_DES_CHAMPS:
-            return f"{_NOMS_DES_CHAMPS['.'.join(racine[:n])]} : "
+            return tr(Texte("{nom} : ", nom=_NOMS_DES_CHAMPS[".".join(racine[:n])]))
     return ""
+
+
+def lignes_de_problemes(problemes: list[Probleme]) -> list[str]:
+    """Problems as escaped Markdown lines in the page's language: « Bloquant » or « Conseil »,
+    the field's name, the core's sentence."""
+    return [f"* {en_langue(Texte('**Bloquant** — ')) if p.gravite == 'erreur' else en_langue(Texte('Conseil — '))}"
+            f"{texte_sur(libelle_du_champ(p.chemin))}{texte_sur(en_langue(p.message))}" for p in problemes]
 
 
 def date_du_jour() -> dt.date:
     return dt.date.today()
 
 
+_ISSUES_CLIENT = {"injonction": Texte("Le juge ordonne au préfet de me donner un rendez-vous"),
+                  "rejet": Texte("Le juge rejette ma demande"),
+                  "non_lieu": Texte("Le juge dit qu'il n'y a plus rien à juger (« non-lieu à statuer »)")}
+_MOTIFS_CLIENT = {"urgence": Texte("Pas d'urgence"),
+                  "tentatives": Texte("Pas assez d'essais de rendez-vous, ou pas sur des semaines différentes"),
+                  "decision_existante": Texte("La préfecture a déjà pris une décision (un refus écrit)"),
+                  "incompetence": Texte("Ce n'était pas le bon tribunal"),
+                  "autre": Texte("Une autre raison, ou je ne sais pas")}
+
+
 def choix_issues() -> list[dict[str, str]]:
-    return [{"injonction": "Le juge ordonne au préfet de me donner un rendez-vous"},
-            {"rejet": "Le juge rejette ma demande"},
-            {"non_lieu": "Le juge dit qu'il n'y a plus rien à juger (« non-lieu à statuer »)"}]
+    """The judge's decisions, in the page's language."""
+    return [{cle: tr(texte)} for cle, texte in _ISSUES_CLIENT.items()]
 
 
 def choix_motifs_rejet() -> list[dict[str, str]]:
-    textes = {"urgence": "Pas d'urgence",
-              "tentatives": "Pas assez d'essais de rendez-vous, ou pas sur des semaines différentes",
-              "decision_existante": "La préfecture a déjà pris une décision (un refus écrit)",
-              "incompetence": "Ce n'était pas le bon tribunal",
-              "autre": "Une autre raison, ou je ne sais pas"}
-    return [{cle: textes[cle]} for cle in MOTIFS_REJET]
+    """The grounds of a rejection (the core's MOTIFS_REJET), in the page's language."""
+    return [{cle: tr(_MOTIFS_CLIENT[cle])} for cle in MOTIFS_REJET]
 
 
 def _utilisateur() -> int | None:
@@ -224,32 +262,43 @@ class SuiteClient(DAObject):
     def etat(self, jour: dt.date | None = None):
         return etat_a_la_date(self.dossier(), jour or date_du_jour())
 
-    # --- what the screens show (every text escaped) ----------------------------------------------
+    # --- what the screens show (every text escaped, in the page's language) -----------------------
 
     def etat_pour_ecran(self, jour: dt.date | None = None) -> str:
         """What to do now, then the dates, as Markdown (the core's sentences and dates, escaped)."""
         etat = self.etat(jour)
-        lignes = [f"**{texte_sur(etat.titre[:1].upper() + etat.titre[1:])}.**", ""]
-        lignes += [f"* {texte_sur(ligne)}" for ligne in etat.lignes]
+        titre = en_langue(etat.titre)
+        lignes = [f"**{texte_sur(titre[:1].upper() + titre[1:])}.**", ""]
+        lignes += [f"* {texte_sur(en_langue(ligne))}" for ligne in etat.lignes]
         dates = self.dates_pour_ecran(etat)
         if dates:
-            lignes += ["", "## Les dates", "", *dates]
+            lignes += ["", f"## {texte_sur(en_langue(Texte('Les dates')))}", "", *dates]
         return "\n".join(lignes)
 
     def dates_pour_ecran(self, etat) -> list[str]:
         e = etat.echeances
         if e is None:
             return []
-        lignes = []
-        for libelle, valeur in (("Le préfet doit vous donner un rendez-vous au plus tard le", e.date_limite_prefet),
-                                ("Le rendez-vous lui-même doit avoir lieu au plus tard le", e.date_limite_rdv),
-                                ("Vous pouvez demander l'exécution au tribunal à partir du", e.execution_possible_le),
-                                ("L'astreinte court à partir du", e.astreinte_debut),
-                                ("Recours devant le Conseil d'État (avec un avocat) jusqu'au",
-                                 e.cassation_jusqu_au if etat.code == "rejet" else None)):
-            if valeur:
-                lignes.append(f"* {libelle} **{jour_et_date(valeur)}**.")
-        return lignes
+
+        def gras(jour: dt.date) -> str:
+            # the date translated then escaped, in bold: a value of the sentence, whose words are ours
+            return f"**{texte_sur(en_langue(jour_nomme(jour)))}**"
+        phrases = []
+        if e.date_limite_prefet:
+            phrases.append(Texte("Le préfet doit vous donner un rendez-vous au plus tard le {date}.",
+                                 date=gras(e.date_limite_prefet)))
+        if e.date_limite_rdv:
+            phrases.append(Texte("Le rendez-vous lui-même doit avoir lieu au plus tard le {date}.",
+                                 date=gras(e.date_limite_rdv)))
+        if e.execution_possible_le:
+            phrases.append(Texte("Vous pouvez demander l'exécution au tribunal à partir du {date}.",
+                                 date=gras(e.execution_possible_le)))
+        if e.astreinte_debut:
+            phrases.append(Texte("L'astreinte court à partir du {date}.", date=gras(e.astreinte_debut)))
+        if etat.code == "rejet":
+            phrases.append(Texte("Recours devant le Conseil d'État (avec un avocat) jusqu'au {date}.",
+                                 date=gras(e.cassation_jusqu_au)))
+        return [f"* {en_langue(phrase)}" for phrase in phrases]
 
     def problemes_pour_ecran(self, pour: str) -> list[str]:
         """The core's problems for the letter or the demande, as escaped Markdown lines."""
@@ -257,8 +306,13 @@ class SuiteClient(DAObject):
             problemes = problemes_execution(self.dossier(), aujourd_hui=date_du_jour(), pour=pour, limites=LIMITES)
         except DossierInvalide as exc:
             problemes = exc.problemes
-        return [f"* {'**Bloquant** — ' if p.gravite == 'erreur' else 'Conseil — '}"
-                f"{texte_sur(libelle_du_champ(p.chemin))}{texte_sur(p.message)}" for p in problemes]
+        return lignes_de_problemes(problemes)
+
+    def refus_lettre_pour_ecran(self) -> list[str]:
+        """Why the letter could not be written (`refus_lettre`, kept by the session), in the page's
+        language; a session of before issue 13 kept its lines already made: shown as they are."""
+        refus = getattr(self, "refus_lettre", None) or []
+        return [p if isinstance(p, str) else lignes_de_problemes([p])[0] for p in refus]
 
     def bloque(self, pour: str) -> bool:
         try:
@@ -276,17 +330,21 @@ class SuiteClient(DAObject):
 
     # --- the letter to the préfet ------------------------------------------------------------
 
-    def preparer_lettre(self) -> list[str]:
-        """The letter (DOCX and PDF) as DAFiles `lettre_docx`, `lettre_pdf`; the French reasons
-        (escaped) when it cannot be written."""
+    def preparer_lettre(self) -> list[Probleme]:
+        """The letter (DOCX and PDF) as DAFiles `lettre_docx`, `lettre_pdf`; the problems (mots.Texte:
+        shown in the page's language by `refus_lettre_pour_ecran`) when it cannot be written."""
         if self.bloque("lettre"):
-            return self.problemes_pour_ecran("lettre")
+            try:
+                return problemes_execution(self.dossier(), aujourd_hui=date_du_jour(), pour="lettre", limites=LIMITES)
+            except DossierInvalide as exc:
+                return exc.problemes
         with tempfile.TemporaryDirectory(prefix="rdv-lettre-") as chantier:
             try:
                 docx, pdf = rendre_lettre_prefet(self.dossier(), Path(chantier), aujourd_hui=date_du_jour(), nom=LETTRE)
             except (ModeleInvalide, PdfImpossible) as exc:
                 log(f"rdvrefere: letter to the préfet failed: {exc!r}")
-                return [texte_sur(f"{exc} La lettre n'a pas été préparée ; prévenez l'équipe.")]
+                return [Probleme("", Texte("{erreur} La lettre n'a pas été préparée ; prévenez l'équipe.",
+                                           erreur=str(exc)))]
             for attribut, chemin in (("lettre_docx", docx), ("lettre_pdf", pdf)):
                 fichier = DAFile(f"{self.instanceName}.{attribut}")
                 fichier.initialize(filename=chemin.name)
@@ -313,8 +371,8 @@ class SuiteClient(DAObject):
                 return exc.problemes
             except Exception as exc:  # noqa: BLE001 - the client gets a sentence, the log the details
                 log(f"rdvrefere: execution bundle failed: {exc!r}")
-                return [Probleme("", "Une erreur inattendue a empêché de préparer la demande. Vos réponses sont "
-                                     "conservées : réessayez plus tard ou prévenez l'équipe.")]
+                return [Probleme("", Texte("Une erreur inattendue a empêché de préparer la demande. Vos réponses "
+                                           "sont conservées : réessayez plus tard ou prévenez l'équipe."))]
             garder_les_fichiers_du_depot(self.execution, manifeste, sortie)
             self.manifeste_execution = manifeste.as_dict()
         return []
@@ -329,27 +387,69 @@ class SuiteClient(DAObject):
     def zip_execution(self) -> DAFile | None:
         return next((f for f in self.execution if f.filename == NOM_ZIP), None)
 
+    def problemes_execution_pour_ecran(self) -> list[str]:
+        """Why the bundle could not be built, in the page's language. The background task sends
+        plain French (Probleme.as_dict); a message the core still says the same way is shown
+        from the core's mots.Texte (translated), any other as it came (a fixed sentence of the
+        package is still translated by its French)."""
+        connus: dict[str, object] = {}
+        try:
+            connus = {str(p.message): p.message for p in problemes_execution(
+                self.dossier(), aujourd_hui=date_du_jour(), pour="demande", limites=LIMITES)}
+        except DossierInvalide as exc:
+            connus = {str(p.message): p.message for p in exc.problemes}
+        except Exception as exc:  # noqa: BLE001 - the messages as they came
+            log(f"rdvrefere: execution problems not read again: {exc!r}")
+        lignes = []
+        for probleme in self.problemes_execution_depot:
+            message = str(probleme.get("message") or "")
+            lignes.append(f"* {texte_sur(libelle_du_champ(probleme.get('chemin') or ''))}"
+                          f"{texte_sur(en_langue(connus.get(message, message)))}")
+        return lignes
+
     def lignes_execution(self) -> list[str]:
-        """One escaped Markdown line per file of the bundle, from its manifest."""
-        roles = {"requete": "Demande au tribunal (PDF, à déposer)", "requete_docx": "Demande (Word, pour la modifier)",
-                 "inventaire": "Inventaire des pièces (PDF)", "inventaire_docx": "Inventaire (Word)",
-                 "guide": "Guide de dépôt (texte)"}
+        """One escaped Markdown line per file of the bundle, from its manifest; the pièces' and
+        files' names in French (the screen says so), the rest in the page's language."""
+        roles = {"requete": Texte("Demande au tribunal (PDF, à déposer)"),
+                 "requete_docx": Texte("Demande (Word, pour la modifier)"),
+                 "inventaire": Texte("Inventaire des pièces (PDF)"), "inventaire_docx": Texte("Inventaire (Word)"),
+                 "guide": Texte("Guide de dépôt (texte)")}
         lignes = []
         for entree in (getattr(self, "manifeste_execution", None) or {}).get("fichiers", []):
             fichier = next((f for f in self.execution if f.filename == entree["fichier"]), None)
             if fichier is None:
                 continue
-            titre = (f"Pièce n° {entree['numero']} — {entree['libelle']}" if entree["role"] == "piece"
-                     else roles.get(entree["role"], entree["fichier"]))
-            lignes.append(f"* [{texte_sur(titre)}]({fichier.url_for()}) — {texte_sur(entree['fichier'])}")
+            titre = (Texte("Pièce n° {numero} — « {libelle} »", numero=entree["numero"], libelle=entree["libelle"])
+                     if entree["role"] == "piece" else roles.get(entree["role"], entree["fichier"]))
+            lignes.append(f"* [{texte_sur(en_langue(titre))}]({fichier.url_for()}) — {texte_sur(entree['fichier'])}")
         return lignes
 
     def guide_execution(self) -> str:
-        """The bundle's Guide_depot.txt as escaped Markdown."""
+        """The bundle's filing guide as escaped Markdown: its steps in the page's language (the
+        names to type stay French), when the guide the core makes now from the answers is the
+        bundle's Guide_depot.txt word for word; the bundle's own French guide otherwise."""
         guide = next((f for f in self.execution if f.filename == "Guide_depot.txt"), None)
         if guide is None:
             return ""
-        return guide_en_markdown(Path(guide.path()).read_text(encoding="utf-8"))
+        texte = Path(guide.path()).read_text(encoding="utf-8")
+        try:
+            dossier = self.dossier()
+            requete = next((e["fichier"] for e in (getattr(self, "manifeste_execution", None) or {}).get("fichiers", [])
+                            if e.get("role") == "requete"), "Requete.pdf")
+            pieces, tribunal = pieces_execution(dossier), juridiction(dossier.departement)
+            etapes = etapes_execution(dossier, pieces, tribunal, requete=requete)
+            le_meme = execution.guide_execution(dossier, pieces, tribunal, requete=requete) == texte
+        except Exception as exc:  # noqa: BLE001 - the answers cannot be read: the bundle's own guide
+            log(f"rdvrefere: execution guide not made again: {exc!r}")
+            le_meme = False
+        if not le_meme:
+            return guide_en_markdown(texte)
+        blocs = []
+        for etape in etapes:
+            # under the screen's « ## Déposer… »: one level down (axe heading-order)
+            blocs += ["", f"### {texte_sur(en_langue(etape.titre))}", "",
+                      *[f"* {texte_sur(en_langue(ligne))}" for ligne in etape.lignes]]
+        return "\n".join(blocs)
 
     # --- to the team (register) --------------------------------------------------------------------
 
@@ -367,7 +467,7 @@ class SuiteClient(DAObject):
         le_registre = registre()
         for sha, chemin in chemins.items():
             if le_registre.ajouter_fichier(chemin) != sha:
-                raise FichierEtranger("Un fichier a changé pendant l'envoi : réessayez.")
+                raise FichierEtranger(Texte("Un fichier a changé pendant l'envoi : réessayez."))
         transmis, nouvelle = le_registre.transmettre_ordonnance(moi, self.refere_session, donnees,
                                                                 connue=getattr(self, "ordonnance_connue", None))
         self.empreinte_transmise = empreinte(donnees)
@@ -449,11 +549,13 @@ class SuiteClient(DAObject):
         try:
             self.transmettre()
         except FichierEtranger as refus:
-            self.refus_de_transmission = str(refus)
+            # the sentence itself (a mots.Texte when it is ours): the screen shows it translated
+            self.refus_de_transmission = refus.args[0] if refus.args and isinstance(refus.args[0], str) else str(refus)
             return False
         except Exception as exc:  # noqa: BLE001 - the database may be unreachable
             log(f"rdvrefere: ordonnance not transmitted: {exc!r}")
-            self.refus_de_transmission = "Le serveur n'a pas pu envoyer vos réponses à l'équipe (erreur technique)."
+            self.refus_de_transmission = Texte("Le serveur n'a pas pu envoyer vos réponses à l'équipe (erreur "
+                                               "technique).")
             return False
         self.refus_de_transmission = ""
         return True
@@ -482,7 +584,7 @@ def programmer_rappel_delai(suite: SuiteClient) -> bool:
     from .rappels_serveur import INTERVIEW_ARRET, _engine, _proprietaire  # noqa: PLC0415
     proprietaire = _proprietaire()
     if proprietaire is None:
-        suite.refus_rappel = "Connectez-vous pour recevoir un rappel."
+        suite.refus_rappel = Texte("Connectez-vous pour recevoir un rappel.")
         return False
     jour = echeances(suite.dossier().ordonnance).execution_possible_le
     lien_arret = interview_url(i=INTERVIEW_ARRET, new_session=1)
@@ -492,11 +594,11 @@ def programmer_rappel_delai(suite: SuiteClient) -> bool:
         programmer(_engine(), proprietaire, suite.rappel_courriel, jour.weekday(), [Echeance("execution", jour)],
                    interview_url(), lien_arret=lien_arret)
     except ValueError:
-        suite.refus_rappel = "Cette adresse électronique n'est pas valable."
+        suite.refus_rappel = Texte("Cette adresse électronique n'est pas valable.")
         return False
     except Exception as exc:  # noqa: BLE001
         log(f"rdvrefere: reminder after the ordonnance not scheduled: {exc!r}")
-        suite.refus_rappel = "Le serveur n'a pas pu enregistrer le rappel (erreur technique)."
+        suite.refus_rappel = Texte("Le serveur n'a pas pu enregistrer le rappel (erreur technique).")
         return False
     suite.refus_rappel = ""
     suite.rappel_le = date_longue(jour)
