@@ -970,23 +970,24 @@ class DossierClient(DAObject):
         le_registre = registre()
         for sha, chemin in chemins.items():
             if le_registre.ajouter_fichier(chemin) != sha:
-                raise FichierEtranger("Un fichier a changé pendant l'envoi : réessayez.")
+                raise FichierEtranger(Texte("Un fichier a changé pendant l'envoi : réessayez."))
         _, nouvelle = le_registre.transmettre(_utilisateur(), session_courante(), donnees)
         self.empreinte_transmise = empreinte(donnees)
         return nouvelle
 
     def transmission_reussie(self) -> bool:
-        """Transmit (see `transmettre`); on failure keep the French reason in
+        """Transmit (see `transmettre`); on failure keep the reason (a Texte, shown through tr()) in
         `refus_de_transmission` for the screen and return False. Nothing the client answered is lost."""
         try:
             self.transmettre()
         except FichierEtranger as refus:
-            self.refus_de_transmission = str(refus)
+            self.refus_de_transmission = refus.args[0] if refus.args else Texte(
+                "Un fichier du dossier est illisible : déposez-le de nouveau.")
             return False
         except Exception as exc:  # noqa: BLE001 - the database may be unreachable: a sentence, not a traceback
             log(f"rdvrefere: transmission failed: {exc!r}")
-            self.refus_de_transmission = ("Le serveur n'a pas pu enregistrer votre dossier pour l'équipe "
-                                          "(erreur technique).")
+            self.refus_de_transmission = Texte("Le serveur n'a pas pu enregistrer votre dossier pour l'équipe "
+                                               "(erreur technique).")
             return False
         self.refus_de_transmission = ""
         return True
@@ -1323,15 +1324,15 @@ def _chemin_de_cette_session(fichier: DAFile) -> str:
     try:
         numero = int(fichier.number)
     except (AttributeError, TypeError, ValueError):
-        raise FichierEtranger("Un fichier du dossier est illisible : déposez-le de nouveau.") from None
+        raise FichierEtranger(Texte("Un fichier du dossier est illisible : déposez-le de nouveau.")) from None
     cle = _cle_de_chemin(fichier, "cette session seulement", session_courante())
     chemin = _CHEMINS_TROUVES.lire(cle)
     if chemin is not None:
         return chemin
     info = file_number_finder(numero, uids=[session_courante()], privileged=False) or {}
     if not info.get("fullpath") and not info.get("path"):
-        raise FichierEtranger(f"Le fichier « {getattr(fichier, 'filename', numero)} » n'appartient pas à ce "
-                              "dossier : déposez-le de nouveau.")
+        raise FichierEtranger(Texte("Le fichier « {nom} » n'appartient pas à ce dossier : déposez-le de nouveau.",
+                                    nom=getattr(fichier, "filename", numero)))
     chemin = _chemin(fichier)
     _CHEMINS_TROUVES.garder(cle, chemin)
     return chemin
