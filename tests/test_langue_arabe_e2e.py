@@ -71,6 +71,13 @@ def test_arabic_on_a_phone_right_to_left_then_back_to_french(serveur, telephone_
     # a yes / no screen: its buttons are Arabic
     expect(page.locator("#daform")).to_contain_text("نعم")
 
+    # the choice is kept in the account: « Mes dossiers » (docassemble's /interviews) opens in Arabic
+    page.goto(f"{serveur.url}/interviews")
+    expect(page.locator("#daMainQuestion")).to_have_text("ملفاتي")
+    _droite_a_gauche(page, "mes dossiers")
+    page.go_back()
+    expect(page.locator("#daMainQuestion")).to_contain_text("المحافظة")
+
     # the menu: its items in Arabic, and the language screen goes back to French
     page.locator("#damobile-toggler, .navbar-toggler").first.click()
     menu = page.locator(".navbar-nav, #damenu, .dropdown-menu").filter(has_text="Language").first
@@ -130,3 +137,19 @@ def test_une_langue_forgee_ne_change_rien(serveur, navigateur):
         assert not alertes
     finally:
         contexte.close()
+
+
+def test_la_page_d_arret_des_rappels_suit_la_langue_du_courriel(serveur, telephone_arabe):
+    """The stop link of an Arabic reminder (`&lang=ar`, nobody signed in): the page is Arabic and
+    right to left; a forged language gives French."""
+    page = telephone_arabe
+    page.goto(serveur.interview_url("rdv_rappels.yml", jeton="x" * 43, lang="ar"))
+    expect(page.locator("#daMainQuestion")).to_have_text("هل تريد إيقاف التذكيرات بالبريد الإلكتروني؟")
+    _droite_a_gauche(page, "arrêt des rappels")
+    # a token of the right shape that no reminder has: the answer, in Arabic too
+    page.locator("#daform button[type=submit]").first.click()
+    expect(page.locator("#daMainQuestion")).to_have_text("هذا الرابط لا يعمل")
+    _droite_a_gauche(page, "lien invalide")
+    page.goto(serveur.interview_url("rdv_rappels.yml", jeton="x" * 43, lang="ar<script>"))
+    expect(page.locator("#daMainQuestion")).to_have_text("Arrêter les rappels par courriel ?")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
