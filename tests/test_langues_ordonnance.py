@@ -60,21 +60,8 @@ class ParcoursLu(Parcours):
             self.lire(s)
             if traduit in (s.question_text or ""):
                 return s
-            self._un_pas(s)
+            self.un_pas(s)
         raise AssertionError(f"never reached « {traduit} »; last: {s.screen()}")
-
-    def _un_pas(self, s) -> None:
-        """One screen answered from the plan (Parcours.jusqua's step)."""
-        cherche = s.sought or ""
-        self.vus.append(s.question_text)
-        if cherche == "suite.ordonnance_pdf":
-            s.upload(cherche, self.ordonnance)
-            s.answer({})
-        elif cherche in self.plan:
-            valeur = self.plan[cherche]
-            s.answer() if valeur is None else s.answer(valeur)
-        else:
-            raise AssertionError(f"unexpected screen: {s.screen()}")
 
 
 def session(langue: str, ecrans: dict, user: dict | None = None):

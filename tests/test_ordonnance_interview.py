@@ -103,17 +103,21 @@ class Parcours:
         for _ in range(limite):
             if titre in (s.question_text or ""):
                 return s
-            cherche = s.sought or ""
-            self.vus.append(s.question_text)
-            if cherche == "suite.ordonnance_pdf":
-                s.upload(cherche, self.ordonnance)
-                s.answer({})
-            elif cherche in self.plan:
-                valeur = self.plan[cherche]
-                s.answer() if valeur is None else s.answer(valeur)
-            else:
-                raise AssertionError(f"unexpected screen: {s.screen()}")
+            self.un_pas(s)
         raise AssertionError(f"never reached « {titre} »; last: {s.screen()}")
+
+    def un_pas(self, s) -> None:
+        """One screen answered from the plan."""
+        cherche = s.sought or ""
+        self.vus.append(s.question_text)
+        if cherche == "suite.ordonnance_pdf":
+            s.upload(cherche, self.ordonnance)
+            s.answer({})
+        elif cherche in self.plan:
+            valeur = self.plan[cherche]
+            s.answer() if valeur is None else s.answer(valeur)
+        else:
+            raise AssertionError(f"unexpected screen: {s.screen()}")
 
     def donnees(self) -> dict:
         """The answers as the core's data (ordonnance.py), built here, not by the glue."""

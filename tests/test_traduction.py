@@ -15,8 +15,8 @@ import pytest
 from dossiers import AUJOURD_HUI, donnees
 from docassemble.rdvrefere.dossier import dossier_depuis_donnees
 from docassemble.rdvrefere.langues import LANGUES, Langue, langue, langue_valide, langues_du_dossier
-from docassemble.rdvrefere.conversion import essayer_la_conversion, message_du_resultat
-from docassemble.rdvrefere.mots import Texte, depuis_json, en_json, traduire
+from docassemble.rdvrefere.conversion import essayer_la_conversion
+from docassemble.rdvrefere.mots import Texte, depuis_json, en_json, phrase_recue, traduire
 from docassemble.rdvrefere.numerotation import numeroter
 from docassemble.rdvrefere.redaction import contexte_requete
 from docassemble.rdvrefere.resume_demande import CE_QUE_PROUVE, resume_de_la_demande
@@ -194,7 +194,7 @@ def test_le_nom_de_la_piece_traverse_celery_avec_son_gabarit(tmp_path):
     faux.write_bytes(b"ceci n'est pas un PDF")
     resultat = essayer_la_conversion([faux], ["releve.pdf"], envoye)
     assert resultat["etat"] == "refus"
-    refus = message_du_resultat(json.loads(json.dumps(resultat, ensure_ascii=False)))
+    refus = phrase_recue(json.loads(json.dumps(resultat, ensure_ascii=False)))
     assert isinstance(refus, Texte) and "la preuve n° 2" in refus
 
     def gabarits(texte):
@@ -204,3 +204,17 @@ def test_le_nom_de_la_piece_traverse_celery_avec_son_gabarit(tmp_path):
     assert "proof no. 2" in traduire(refus, lambda s: anglais.get(s, s))
     with pytest.raises(ValueError):
         depuis_json(["pas", "un", "texte"])
+
+
+def test_une_phrase_datee_traverse_json_avec_sa_date():
+    """The execution bundle's problems come back from the background task as JSON
+    (ordonnance_serveur.problemes_pour_la_reponse): the date stays a date, written in the page's
+    language; a phrase that does not give back the French sent is not used."""
+    texte = Texte("la date de notification ({notif}) est avant la date de l'ordonnance ({date})",
+                  notif=dt.date(2026, 12, 1), date=dt.date(2026, 12, 5))
+    donnees = json.loads(json.dumps({"message": str(texte), "phrase": en_json(texte)}))
+    recue = phrase_recue(donnees)
+    assert isinstance(recue, Texte) and recue == texte and recue.valeurs["date"] == dt.date(2026, 12, 5)
+    assert traduire(recue, lambda s: s, lambda jour: jour.isoformat()).endswith("(2026-12-05)")
+    assert phrase_recue({**donnees, "message": "autre chose"}) == "autre chose"
+    assert phrase_recue({"message": "sans phrase"}) == "sans phrase"

@@ -43,7 +43,7 @@ from PIL import Image
 from . import images
 from .bureautique import ConversionEchouee, convertir_documents
 from .memoire import MemoireBornee
-from .mots import Texte, depuis_json, en_json
+from .mots import Texte, en_json
 from .tampon import attribut_herite, police, tamponner
 from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACCEPTES, GENRES_IMAGE, GENRES_TEXTE,
                              categorie, description, detecter, pages_declarees)
@@ -51,7 +51,6 @@ from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACC
 __all__ = [
     "Limites", "FichierRefuse", "InfoFichier", "examiner_fichier", "convertir_en_pdf", "essayer_la_conversion",
     "tamponner", "ajuster_taille", "taille_en_mo", "GENRES_ACCEPTES", "TYPES_ACCEPTES", "EXTENSIONS_ACCEPTEES",
-    "message_du_resultat",
 ]
 
 TYPES_ACCEPTES = ("un PDF, une photo ou une capture d'écran (JPEG, PNG, HEIC, WebP, GIF, TIFF), "
@@ -549,19 +548,7 @@ def essayer_la_conversion(fichiers: Sequence[Path | str], noms: Sequence[str], p
 
 # The outcome of `essayer_la_conversion` goes through JSON (Redis, conversion_serveur.py), where a
 # Texte would become its plain French: « phrase » keeps its template and values (mots.en_json), so
-# that the review can still show the refusal in the client's language.
-
-def message_du_resultat(resultat: dict) -> str:
-    """The refusal message of an `essayer_la_conversion` outcome, as a Texte again after JSON
-    (Redis), for ``tr()``; its plain French « message » when « phrase » is missing (an outcome
-    written before) or does not give back exactly that French."""
-    message = resultat.get("message", "")
-    try:
-        texte = depuis_json(resultat["phrase"])
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-        return message
-    return texte if texte == message else message
-
+# that the review can still show the refusal in the client's language (mots.phrase_recue).
 
 FILS_IMAGES_MAX = 4
 # at most this many images decoded at once in the process, whatever the number of pièces being

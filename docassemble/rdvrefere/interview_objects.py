@@ -21,7 +21,7 @@ from docassemble.base.util import (DAFile, DAFileList, DAList, DAObject, DAStore
                                    get_config, log, url_action, user_info, user_logged_in)
 
 from .bundle import NOM_ZIP, DossierNonDeposable, construire, sha256_du_fichier
-from .conversion import (FichierRefuse, Limites, essayer_la_conversion, examiner_fichier, message_du_resultat,
+from .conversion import (FichierRefuse, Limites, essayer_la_conversion, examiner_fichier,
                          taille_en_mo)
 from .dates import date_longue, heure_fr
 from .dossier import (NATURES_DEMARCHE, REPONSES_DEMARCHE, TYPES_BLOCAGE, DossierIllisible, DossierInvalide, Tentative,
@@ -32,7 +32,7 @@ from .lecture_capture import comparer as comparer_lecture, lire_captures, resume
 from .langues_serveur import tr
 from .memoire import MemoireBornee
 from .resume_demande import resume_de_la_demande
-from .mots import Texte
+from .mots import Texte, phrase_recue
 from .numerotation import Piece, numeroter
 from .personnel import APPROUVE, EN_COURS, est_depose, message_pour_le_client
 from .problemes import Probleme, erreurs
@@ -814,7 +814,7 @@ class DossierClient(DAObject):
                 entree = {**entree, **essayer_la_conversion(chemins, entree["noms"], entree["piece"], LIMITES)}
                 memoire.set(cle, entree)
             if entree["etat"] == "refus" and entree["message"] not in {p.message for p in refus}:
-                refus.append(Probleme("", message_du_resultat(entree)))
+                refus.append(Probleme("", phrase_recue(entree)))
         return refus
 
     def est_deposable(self) -> bool:

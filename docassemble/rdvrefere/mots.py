@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from .dates import date_longue
 
-__all__ = ["Texte", "traduire", "PHRASES", "en_json", "depuis_json"]
+__all__ = ["Texte", "traduire", "PHRASES", "en_json", "depuis_json", "phrase_recue"]
 
 PHRASES: tuple[str, ...] = (
     # docassemble's tables: the column of buttons is named when the interview is read (parse.py's
@@ -93,16 +93,33 @@ def traduire(texte: object, mot: Callable[[str], str],
 
 def en_json(valeur: object) -> object:
     """A Texte as JSON-ready data that keeps its template and values (JSON alone would keep only
-    the French): for what crosses Redis or Celery. Anything else becomes its str."""
+    the French): for what crosses Redis or Celery. A date stays a date; anything else becomes its
+    str."""
     if isinstance(valeur, Texte):
         return {"gabarit": valeur.gabarit, "valeurs": {k: en_json(v) for k, v in valeur.valeurs.items()}}
+    if isinstance(valeur, dt.date):
+        return {"date": (valeur.date() if isinstance(valeur, dt.datetime) else valeur).isoformat()}
     return str(valeur)
 
 
 def depuis_json(valeur: object) -> object:
-    """The Texte (or str) `en_json` made; ValueError for anything it cannot have made."""
+    """The Texte, date or str `en_json` made; ValueError for anything it cannot have made."""
+    if isinstance(valeur, dict) and "date" in valeur:
+        return dt.date.fromisoformat(valeur["date"])
     if isinstance(valeur, dict):
         return Texte(valeur["gabarit"], **{k: depuis_json(v) for k, v in valeur["valeurs"].items()})
     if isinstance(valeur, str):
         return valeur
     raise ValueError(valeur)
+
+
+def phrase_recue(donnees: dict) -> str:
+    """The sentence of data that crossed JSON ({"message": the French, "phrase": en_json of the
+    Texte}): the Texte again, for tr(); the plain French « message » when « phrase » is missing
+    (data written before) or does not give back exactly that French."""
+    message = str(donnees.get("message") or "")
+    try:
+        texte = depuis_json(donnees["phrase"])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return message
+    return texte if texte == message else message

@@ -40,7 +40,7 @@ from .interview_objects import (LIMITES, FichierEtranger, _chemin_de_cette_sessi
 from .juridictions import juridiction
 from .langues import LANGUE_DES_DOCUMENTS, langue_valide
 from .langues_serveur import tr
-from .mots import Texte
+from .mots import Texte, en_json, phrase_recue
 from .ordonnance import (ISSUES, MOTIFS_REJET, conseils_rejet, echeances, etat_a_la_date, jour_nomme,
                          ordonnance_depuis_donnees)
 from .problemes import Probleme, erreurs
@@ -49,7 +49,7 @@ from .transmission import empreinte, nom_de_fichier_sur, vers_json
 
 __all__ = ["SuiteClient", "choix_issues", "choix_motifs_rejet", "conseils_rejet", "MOTIFS_REJET", "ISSUES",
            "date_du_jour", "rappel_possible", "programmer_rappel_delai", "libelle_du_champ", "erreurs",
-           "adresse_apres_ordonnance", "en_langue"]
+           "adresse_apres_ordonnance", "en_langue", "problemes_pour_la_reponse"]
 
 LETTRE = "Lettre_prefet_execution"
 INTERVIEW = "docassemble.rdvrefere:data/questions/rdv_ordonnance.yml"
@@ -61,6 +61,12 @@ def adresse_apres_ordonnance(cle: str | None = None) -> str:
     from docassemble.base.util import interview_url  # noqa: PLC0415
     from .registre_serveur import session_courante  # noqa: PLC0415
     return interview_url(i=INTERVIEW, refere=cle or session_courante(), local=True)
+
+
+def problemes_pour_la_reponse(problemes: list) -> list[dict]:
+    """The bundle's problems as the background task sends them back (JSON): Probleme.as_dict and
+    the sentence with its template and values (mots.en_json), shown again translated."""
+    return [{**p.as_dict(), "phrase": en_json(p.message)} for p in problemes]
 
 
 def en_langue(texte: object) -> str:
@@ -388,24 +394,10 @@ class SuiteClient(DAObject):
         return next((f for f in self.execution if f.filename == NOM_ZIP), None)
 
     def problemes_execution_pour_ecran(self) -> list[str]:
-        """Why the bundle could not be built, in the page's language. The background task sends
-        plain French (Probleme.as_dict); a message the core still says the same way is shown
-        from the core's mots.Texte (translated), any other as it came (a fixed sentence of the
-        package is still translated by its French)."""
-        connus: dict[str, object] = {}
-        try:
-            connus = {str(p.message): p.message for p in problemes_execution(
-                self.dossier(), aujourd_hui=date_du_jour(), pour="demande", limites=LIMITES)}
-        except DossierInvalide as exc:
-            connus = {str(p.message): p.message for p in exc.problemes}
-        except Exception as exc:  # noqa: BLE001 - the messages as they came
-            log(f"rdvrefere: execution problems not read again: {exc!r}")
-        lignes = []
-        for probleme in self.problemes_execution_depot:
-            message = str(probleme.get("message") or "")
-            lignes.append(f"* {texte_sur(libelle_du_champ(probleme.get('chemin') or ''))}"
-                          f"{texte_sur(en_langue(connus.get(message, message)))}")
-        return lignes
+        """Why the bundle could not be built, in the page's language: each problem as the
+        background task sent it (problemes_pour_la_reponse: its sentence with its template)."""
+        return [f"* {texte_sur(libelle_du_champ(probleme.get('chemin') or ''))}"
+                f"{texte_sur(en_langue(phrase_recue(probleme)))}" for probleme in self.problemes_execution_depot]
 
     def lignes_execution(self) -> list[str]:
         """One escaped Markdown line per file of the bundle, from its manifest; the pièces' and
