@@ -43,7 +43,7 @@ from PIL import Image
 from . import images
 from .bureautique import ConversionEchouee, convertir_documents
 from .memoire import MemoireBornee
-from .mots import Texte, en_json
+from .mots import Texte, phrase_a_envoyer
 from .tampon import attribut_herite, police, tamponner
 from .types_fichiers import (CONSEILS, EXTENSION_USUELLE, EXTENSIONS, GENRES_ACCEPTES, GENRES_IMAGE, GENRES_TEXTE,
                              categorie, description, detecter, pages_declarees)
@@ -542,7 +542,7 @@ def essayer_la_conversion(fichiers: Sequence[Path | str], noms: Sequence[str], p
             pages = convertir_en_pdf([Path(f) for f in fichiers], Path(essai) / "essai.pdf", piece=piece,
                                      limites=limites, noms=noms)
         except FichierRefuse as refus:
-            return {"etat": "refus", "message": refus.message, "phrase": en_json(refus.message)}
+            return {"etat": "refus", **phrase_a_envoyer(refus.message)}
     return {"etat": "ok", "pages": pages}
 
 

@@ -514,11 +514,13 @@ def etapes_execution(d: DossierOrdonnance, pieces: list[Piece], tribunal: Juridi
     ]
 
 
+TITRE_DU_GUIDE = "DEMANDER L'EXÉCUTION DE L'ORDONNANCE SUR TÉLÉRECOURS CITOYENS"
+
+
 def guide_execution(d: DossierOrdonnance, pieces: list[Piece], tribunal: Juridiction, *,
                     requete: str = "Requete.pdf") -> str:
     """The filing guide of the demande (Guide_depot.txt), in French."""
-    return guide_en_texte(etapes_execution(d, pieces, tribunal, requete=requete),
-                          titre="DEMANDER L'EXÉCUTION DE L'ORDONNANCE SUR TÉLÉRECOURS CITOYENS")
+    return guide_en_texte(etapes_execution(d, pieces, tribunal, requete=requete), titre=TITRE_DU_GUIDE)
 
 
 def construire_execution(d: DossierOrdonnance, sortie: Path | str, *, aujourd_hui: dt.date | None = None,

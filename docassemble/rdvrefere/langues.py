@@ -8,12 +8,18 @@ Plain Python: the interview and the tests call it.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
+from .dates import date_longue
+from .traductions import FichierDeTraduction, lire
+
 __all__ = ["Langue", "LANGUES", "LANGUE_DES_DOCUMENTS", "langue", "langues_du_dossier", "langue_valide",
-           "fichier_de_traduction"]
+           "fichier_de_traduction", "traduction_installee", "date_dans"]
 
 # The language of the interview's blocks, and of every document filed in court (the tribunal
 # works in French, whatever language the client reads).
@@ -46,6 +52,11 @@ def langue(code: str) -> Langue:
         return Langue(code, code, "ltr")
 
 
+def _sources_installees():
+    """The installed package's sources folder (translation files, words)."""
+    return resources.files("docassemble.rdvrefere").joinpath("data", "sources")
+
+
 def langues_du_dossier(dossier=None) -> dict[str, Langue]:
     """French, then each language whose translation file is in `dossier` (default: the installed
     package's sources), in the order of their codes: a file added to `sources/` is a language
@@ -53,7 +64,7 @@ def langues_du_dossier(dossier=None) -> dict[str, Langue]:
     codes = []
     try:
         if dossier is None:
-            dossier = resources.files("docassemble.rdvrefere").joinpath("data", "sources")
+            dossier = _sources_installees()
         codes = sorted(m.group(1) for f in dossier.iterdir() if (m := _FICHIER.fullmatch(f.name)))
     except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
         pass   # the source tree, not installed: French only
@@ -73,3 +84,27 @@ def langue_valide(code: object) -> str:
 def fichier_de_traduction(code: str) -> str:
     """The translation file's name in the package's sources folder (XLIFF 1.2)."""
     return f"rdvrefere-{code}.xlf"
+
+
+@functools.cache
+def traduction_installee(code: str) -> FichierDeTraduction:
+    """The installed package's translation file for `code`, read once per process (the screens'
+    words, langues_serveur.py; the reminder mails, rappels.py). OSError when it is not there,
+    traductions.FichierIllisible when it is not XLIFF."""
+    with resources.as_file(_sources_installees().joinpath(fichier_de_traduction(code))) as chemin:
+        return lire(chemin)
+
+
+def date_dans(langue: str) -> Callable[[dt.date], str]:
+    """How a date is written in `langue`: « 5 octobre 2026 » in French (dates.date_longue), else
+    the CLDR's long format (babel): « 5 October 2026 », in Arabic its month's Arabic name with
+    Western digits. A language the CLDR does not know gets the French date, not an error."""
+    if langue_valide(langue) == LANGUE_DES_DOCUMENTS:
+        return date_longue
+    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 (docassemble's own dependency)
+    from babel.dates import format_date  # noqa: PLC0415
+    try:
+        locale = Locale.parse(langue)
+    except (UnknownLocaleError, ValueError):
+        return date_longue
+    return lambda jour: format_date(jour, format="long", locale=locale)

@@ -6,19 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from importlib import resources
+from docassemble.base.util import (action_menu_item, current_context, get_language, set_language, set_parts,
+                                   set_user_info, update_word_collection, url_action, user_info, user_logged_in,
+                                   word)
 
-from docassemble.base.util import (current_context, get_language, set_language, set_parts, set_user_info,
-                                   update_word_collection, url_action, user_info, user_logged_in, word)
-
-from .dates import date_longue
-from .langues import LANGUE_DES_DOCUMENTS, LANGUES, fichier_de_traduction, langue_valide
+from .langues import LANGUE_DES_DOCUMENTS, LANGUES, date_dans, langue_valide, traduction_installee
 from .mots import Texte, traduire
-from .traductions import lire
 
 __all__ = ["langue_valide", "liens_de_langue", "tr", "date_pour_ecran", "Texte", "langue_du_compte",
-           "retenir_la_langue", "appliquer_la_langue"]
+           "retenir_la_langue", "appliquer_la_langue", "menu_de_langue", "NOM_DU_CHOIX"]
 
+# the language choice named in each language at once: whoever cannot read the page's can find it
+NOM_DU_CHOIX = "Langue · Language · اللغة"
 
 
 def _charger_les_mots() -> None:
@@ -27,10 +26,9 @@ def _charger_les_mots() -> None:
     package's sentences made in Python. Done when an interview first imports this module, in each
     process, so the server's `words:` list need not name the files (it still serves docassemble's
     pages outside the interviews, such as signing in)."""
-    dossier = resources.files("docassemble.rdvrefere").joinpath("data", "sources")
     for code in LANGUES:
         if code != LANGUE_DES_DOCUMENTS:
-            fichier = lire(dossier.joinpath(fichier_de_traduction(code)))
+            fichier = traduction_installee(code)
             update_word_collection(code, {**fichier.cibles("en"), **fichier.cibles("fr")})
 
 
@@ -73,13 +71,8 @@ def appliquer_la_langue(code: object) -> str:
 
 
 def date_pour_ecran(jour: dt.date) -> str:
-    """A date in the page's language: « 5 octobre 2026 », « 5 October 2026 », in Arabic with its
-    month's Arabic name and Western digits, as babel writes them."""
-    langue = langue_valide(get_language())
-    if langue == LANGUE_DES_DOCUMENTS:
-        return date_longue(jour)
-    from babel.dates import format_date  # noqa: PLC0415 (docassemble's own dependency)
-    return format_date(jour, format="long", locale=langue)
+    """A date in the page's language (langues.date_dans): « 5 octobre 2026 », « 5 October 2026 »."""
+    return date_dans(langue_valide(get_language()))(jour)
 
 
 def tr(texte: object) -> str:
@@ -87,8 +80,13 @@ def tr(texte: object) -> str:
     return traduire(texte, word, date_pour_ecran)
 
 
+def menu_de_langue() -> dict:
+    """The menu's item that opens the language choice (rdv_langue.yml), on every client screen."""
+    return action_menu_item(NOM_DU_CHOIX, "choix_de_langue")
+
+
 def liens_de_langue() -> str:
-    """« Français · English · العربية »: each language in its own name and script, a link to
+    """« Français · العربية · English »: each language in its own name and script, a link to
     switch to it (the current one is not a link). HTML for a screen's `pre:` or `subquestion:`."""
     actuelle = langue_valide(get_language())
     liens = []
@@ -100,5 +98,5 @@ def liens_de_langue() -> str:
         else:
             adresse = html.escape(url_action("changer_de_langue", langue=langue.code), quote=True)
             liens.append(f'<a href="{adresse}" hreflang="{langue.code}" {attributs}>{nom}</a>')
-    return ('<nav class="rdv-langues" aria-label="Langue · Language · اللغة">'
+    return ('<nav class="rdv-langues" aria-label="' + NOM_DU_CHOIX + '">'
             + " · ".join(liens) + "</nav>")

@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 from .dates import date_longue
 
-__all__ = ["Texte", "traduire", "PHRASES", "en_json", "depuis_json", "phrase_recue"]
+__all__ = ["Texte", "traduire", "PHRASES", "JOURS", "en_json", "depuis_json", "phrase_a_envoyer",
+           "phrase_recue"]
 
 PHRASES: tuple[str, ...] = (
     # docassemble's tables: the column of buttons is named when the interview is read (parse.py's
@@ -44,6 +45,12 @@ class Texte(str):
 
     def __reduce__(self):   # pickled in docassemble's sessions: keep the template and values
         return (_refaire, (self.gabarit, self.valeurs))
+
+
+# dates.JOURS, translatable (lundi … dimanche, by date.weekday()): the reminder mails, the
+# ordonnance's dates (ordonnance.jour_nomme), the weekday chosen for the reminders
+JOURS = (Texte("lundi"), Texte("mardi"), Texte("mercredi"), Texte("jeudi"), Texte("vendredi"), Texte("samedi"),
+         Texte("dimanche"))
 
 
 def _refaire(gabarit: str, valeurs: dict[str, object]) -> Texte:
@@ -111,6 +118,12 @@ def depuis_json(valeur: object) -> object:
     if isinstance(valeur, str):
         return valeur
     raise ValueError(valeur)
+
+
+def phrase_a_envoyer(texte: object) -> dict:
+    """A sentence as data that crosses JSON (Redis, a background task): its French as « message »
+    and, as « phrase », its template and values; `phrase_recue` reads it back."""
+    return {"message": str(texte), "phrase": en_json(texte)}
 
 
 def phrase_recue(donnees: dict) -> str:

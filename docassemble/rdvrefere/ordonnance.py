@@ -299,14 +299,10 @@ ETATS = {
 }
 
 # dates.JOURS, each translatable (jour_nomme)
-_JOURS = (mots.Texte("lundi"), mots.Texte("mardi"), mots.Texte("mercredi"), mots.Texte("jeudi"),
-          mots.Texte("vendredi"), mots.Texte("samedi"), mots.Texte("dimanche"))
-
-
 def jour_nomme(jour: dt.date) -> mots.Texte:
     """« lundi 1er septembre 2026 » (dates.jour_et_date, the same French), its weekday and its date
     in the page's language on the client's screen."""
-    return mots.Texte("{jour} {date}", jour=_JOURS[jour.weekday()], date=jour)
+    return mots.Texte("{jour} {date}", jour=mots.JOURS[jour.weekday()], date=jour)
 
 
 class _EnLettres(mots.Texte):

@@ -37,10 +37,11 @@ from .execution import (construire_execution, etapes_execution, pieces_execution
                         rendre_lettre_prefet)
 from .interview_objects import (LIMITES, FichierEtranger, _chemin_de_cette_session, _chemins, _date, _defini,
                                 _heure, garder_les_fichiers_du_depot, guide_en_markdown, texte_sur)
+from .guide import guide_en_texte
 from .juridictions import juridiction
 from .langues import LANGUE_DES_DOCUMENTS, langue_valide
 from .langues_serveur import tr
-from .mots import Texte, en_json, phrase_recue
+from .mots import Texte, phrase_a_envoyer, phrase_recue
 from .ordonnance import (ISSUES, MOTIFS_REJET, conseils_rejet, echeances, etat_a_la_date, jour_nomme,
                          ordonnance_depuis_donnees)
 from .problemes import Probleme, erreurs
@@ -66,7 +67,7 @@ def adresse_apres_ordonnance(cle: str | None = None) -> str:
 def problemes_pour_la_reponse(problemes: list) -> list[dict]:
     """The bundle's problems as the background task sends them back (JSON): Probleme.as_dict and
     the sentence with its template and values (mots.en_json), shown again translated."""
-    return [{**p.as_dict(), "phrase": en_json(p.message)} for p in problemes]
+    return [{**p.as_dict(), **phrase_a_envoyer(p.message)} for p in problemes]
 
 
 def en_langue(texte: object) -> str:
@@ -430,7 +431,7 @@ class SuiteClient(DAObject):
                             if e.get("role") == "requete"), "Requete.pdf")
             pieces, tribunal = pieces_execution(dossier), juridiction(dossier.departement)
             etapes = etapes_execution(dossier, pieces, tribunal, requete=requete)
-            le_meme = execution.guide_execution(dossier, pieces, tribunal, requete=requete) == texte
+            le_meme = guide_en_texte(etapes, titre=execution.TITRE_DU_GUIDE) == texte
         except Exception as exc:  # noqa: BLE001 - the answers cannot be read: the bundle's own guide
             log(f"rdvrefere: execution guide not made again: {exc!r}")
             le_meme = False

@@ -28,15 +28,13 @@ sent: « la tentative de cette semaine » three weeks later would mislead.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib.resources
 import json
 import re
 import secrets
 import smtplib
 import ssl as ssl_module
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -47,17 +45,16 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, Integer, MetaData, Stri
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from .dates import date_longue
-from .langues import LANGUE_DES_DOCUMENTS, fichier_de_traduction, langue_valide
-from .mots import Texte, traduire
+from .langues import LANGUE_DES_DOCUMENTS, date_dans, langue_valide, traduction_installee
+from .mots import JOURS, Texte, traduire
 from .plan import Etape, Plan
 from .tentatives import lundi
-from .traductions import FichierIllisible, lire
+from .traductions import FichierIllisible
 
 __all__ = ["TYPES", "Echeance", "Programme", "ReglagesSmtp", "Courriel", "programmer", "arreter", "arreter_pour",
            "programme_du_client", "rappels_dus", "composer", "envoyer_rappels_dus", "echeances_du_plan",
            "jeton_valide", "courriel_valide", "lire_config_docassemble", "ConfigInvalide", "creer_tables",
-           "RETARD_MAX_JOURS", "JOURS_TRADUISIBLES", "date_dans"]
+           "RETARD_MAX_JOURS"]
 
 TYPES = ("tentative", "lettre", "depot", "execution")   # execution: the préfet's délai is over (issue 12)
 RETARD_MAX_JOURS = 6          # a reminder not sent within its week is dropped
@@ -321,10 +318,6 @@ def rappels_dus(engine: Engine, aujourd_hui: dt.date) -> list[tuple[Programme, l
 # Each sentence is a mots.Texte (its French is the mail as before); composer() writes it in the
 # row's language with the package's translation file (scripts/phrases.py finds these templates).
 
-# dates.JOURS, translatable: the weekday's name comes from the translation file
-JOURS_TRADUISIBLES = (Texte("lundi"), Texte("mardi"), Texte("mercredi"), Texte("jeudi"), Texte("vendredi"),
-                      Texte("samedi"), Texte("dimanche"))
-
 _SUJETS = {
     "execution": Texte("Rendez-vous préfecture : le délai donné au préfet est fini"),
     "depot": Texte("Rendez-vous préfecture : vous pouvez déposer votre demande au tribunal"),
@@ -333,33 +326,15 @@ _SUJETS = {
 }
 
 
-@functools.cache
 def _traductions(langue: str) -> dict[str, str]:
-    """The French phrases' translations in the installed package's file for `langue`, read once
-    per process; none for French, or when the file is missing (the source tree): French then."""
+    """The French phrases' translations in the installed package's file for `langue`; none for
+    French, or when the file is missing (the source tree) or broken: the mail is then French."""
     if langue == LANGUE_DES_DOCUMENTS:
         return {}
-    fichier = importlib.resources.files("docassemble.rdvrefere").joinpath("data", "sources",
-                                                                          fichier_de_traduction(langue))
     try:
-        with importlib.resources.as_file(fichier) as chemin:
-            return lire(chemin).cibles("fr")
+        return traduction_installee(langue).cibles("fr")
     except (OSError, FichierIllisible):   # a broken file (scripts/phrases.py --check): French, not no mail
         return {}
-
-
-def date_dans(langue: str) -> Callable[[dt.date], str]:
-    """How a date is written in `langue`: « 5 octobre 2026 » in French (dates.date_longue), else
-    babel's long format, as the client's screens write it (langues_serveur.date_pour_ecran)."""
-    if langue_valide(langue) == LANGUE_DES_DOCUMENTS:
-        return date_longue
-    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 (docassemble's own dependency)
-    from babel.dates import format_date  # noqa: PLC0415
-    try:
-        locale = Locale.parse(langue)
-    except (UnknownLocaleError, ValueError):
-        return date_longue   # a file for a language the CLDR does not know: a French date, not no mail
-    return lambda jour: format_date(jour, format="long", locale=locale)
 
 
 def _phrase(echeance: dict, aujourd_hui: dt.date) -> Texte:
@@ -369,7 +344,7 @@ def _phrase(echeance: dict, aujourd_hui: dt.date) -> Texte:
         return Texte("Essayez de prendre rendez-vous sur le site de la préfecture cette semaine, avant le "
                      "{jour} {date}. Faites une capture d'écran où l'on voit l'adresse du site, le "
                      "message et la date avec l'heure. Ajoutez-la ensuite dans votre dossier.",
-                     jour=JOURS_TRADUISIBLES[dimanche.weekday()], date=dimanche)
+                     jour=JOURS[dimanche.weekday()], date=dimanche)
     if echeance["type"] == "lettre":
         return Texte("Envoyez la lettre recommandée avec accusé de réception à la préfecture. Gardez la preuve "
                      "de dépôt et l'accusé de réception, puis ajoutez-les dans votre dossier.")
@@ -401,7 +376,7 @@ def composer(programme: Programme, echeances: list[dict], aujourd_hui: dt.date) 
         pourquoi = Texte("Vous recevez ce rappel le jour où le délai du préfet finit.")
     else:
         pourquoi = Texte("Vous recevez ce rappel le {jour}, le jour que vous avez choisi.",
-                         jour=JOURS_TRADUISIBLES[programme.jour_semaine])
+                         jour=JOURS[programme.jour_semaine])
     lignes += ["", ecrire(Texte("Votre dossier :")), programme.lien, "", ecrire(pourquoi),
                ecrire(Texte("Pour ne plus recevoir ces rappels, ouvrez ce lien :")), programme.lien_pour_arreter, "",
                ecrire(Texte("Ce message est envoyé automatiquement. N'y répondez pas."))]

@@ -22,9 +22,9 @@ from docassemble.base.util import get_config, get_language, interview_url, log
 
 from .langues import langue_valide
 from .langues_serveur import tr
-from .mots import Texte
+from .mots import JOURS, Texte
 from .parcours_serveur import plan_du_client
-from .rappels import (JOURS_TRADUISIBLES, Echeance, arreter, arreter_pour, courriel_valide, echeances_du_plan,
+from .rappels import (Echeance, arreter, arreter_pour, courriel_valide, echeances_du_plan,
                       jeton_valide, programme_du_client, programmer)
 
 __all__ = ["INTERVIEW_ARRET", "choix_jours", "courriel_du_client", "echeances_du_client", "texte_des_echeances", "rappels_utiles",
@@ -48,7 +48,7 @@ def _proprietaire() -> tuple[int, str] | None:
 
 def choix_jours() -> list[dict[str, str]]:
     """The weekdays, named in the page's language (the value stays 0 … 6)."""
-    return [{str(i): tr(nom)} for i, nom in enumerate(JOURS_TRADUISIBLES)]
+    return [{str(i): tr(nom)} for i, nom in enumerate(JOURS)]
 
 
 def courriel_du_client(client) -> str:
