@@ -22,7 +22,8 @@ import pytest
 import daharness as da
 import dossiers as exemples
 from test_langues import _texte_du, mots_etrangers, textes_de_l_ecran, titre_traduit
-from test_ordonnance_interview import AUJOURD_HUI, NUMERO, ORDONNANCE_YML, Parcours, _jour, _registre
+from test_ordonnance_interview import (AUJOURD_HUI, HOSTILE, NUMERO, ORDONNANCE_YML, Parcours, _jour, _literal,
+                                       _registre, texte)
 from docassemble.rdvrefere import execution, ordonnance
 from docassemble.rdvrefere.dates import en_lettres
 from docassemble.rdvrefere.dossier import DossierInvalide
@@ -64,7 +65,7 @@ class ParcoursLu(Parcours):
         raise AssertionError(f"never reached « {traduit} »; last: {s.screen()}")
 
 
-def session(langue: str, ecrans: dict, user: dict | None = None):
+def session(langue: str, ecrans: dict, user: dict | None = None, requerant: dict | None = None):
     """A signed-in client in `langue`, chosen on the first screen (« Nous ne trouvons pas votre
     dossier »: nothing transmitted yet), then their référé dossier transmitted to the team, on the
     welcome screen."""
@@ -76,7 +77,7 @@ def session(langue: str, ecrans: dict, user: dict | None = None):
     assert s.question.id == "pas de dossier"
     assert s.question_text == titre_traduit(langue, "Nous ne trouvons pas votre dossier")
     ecrans.setdefault(s.question.id, []).extend(textes_de_l_ecran(s))
-    donnees = {"requerant": exemples.BASE["requerant"], "departement": "93",
+    donnees = {"requerant": requerant or exemples.BASE["requerant"], "departement": "93",
                "demande": {"nature": "renouvellement", "titre": "carte de séjour « salarié »"}}
     _registre(s).transmettre(user["theid"], cle, donnees)
     s.next()
@@ -313,3 +314,17 @@ def test_chaque_phrase_du_noyau_est_traduite(tmp_path):
         assert not manquent, (code, manquent[:5])
         faux = sorted(g for g in gabarits if g in cibles and _champs(cibles[g]) != _champs(g))
         assert not faux, (code, faux[:5])
+
+
+def test_un_texte_hostile_reste_litteral_en_arabe(tmp_path):
+    """What the client typed (the name, from the register; the ordonnance's number) goes into the
+    Arabic screens, inside translated sentences too: shown as typed, never run."""
+    ecrans: dict[str, list[str]] = {}
+    s = session("ar", ecrans, requerant={**exemples.BASE["requerant"], "nom": f"Diallo {HOSTILE}"})
+    _literal(s, texte(s))
+    ParcoursLu(tmp_path, "ar", ecrans, **{"suite.numero": {"suite.numero": f"{NUMERO} {HOSTILE}",
+                                                           "suite.date_ordonnance": _jour(-30),
+                                                           "suite.date_notification": _jour(-29)},
+                                          "suite.avec_astreinte": {"suite.avec_astreinte": False}}).jusqua(s, ETAT)
+    assert "49" not in texte(s).replace(HOSTILE, "") and "<script" not in s.subquestion_text
+    assert s.eval("suite.numero") == f"{NUMERO} {HOSTILE}"
